@@ -1,0 +1,33 @@
+# The two commands of the README: `make run` and `make test`. Both set up .venv themselves.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export FLASK_APP := app
+
+.PHONY: run test lint migrate clean
+
+# Reinstall only when pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+migrate: $(BIN)/.installed
+	$(BIN)/flask db upgrade
+
+# Development server: embedded SQLite + embedded Redis + console SMS backend.
+run: migrate
+	$(BIN)/gunicorn "app:create_app()" --bind $(HOST):$(PORT) --workers 1 --threads 8 \
+		--no-control-socket --access-logfile - --graceful-timeout 10
+
+test: $(BIN)/.installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check app tests
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,125 @@
+"""otp-auth: sign up, log in with a password, confirm with an SMS code."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+from app.adapters import redis_client
+from app.adapters.sms.base import SmsSender
+from app.api import register_blueprints
+from app.config import ConfigError, Settings
+from app.container import build_services, install
+from app.errors import register_error_handlers
+from app.extensions import cors, db, limiter, migrate
+from app.log_config import configure_logging
+from app.middleware import register_middleware
+from app.services.clock import Clock
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, sms: SmsSender | None = None) -> Flask:
+    """The WSGI app. Settings come from the environment unless given (tests)."""
+    try:
+        settings = settings or Settings.from_env()
+    except ConfigError as error:
+        # One line naming the setting, then a non-zero exit: no traceback to dig through.
+        print(f"otp-auth: configuration error: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+    app = Flask(__name__, static_folder=None)
+    settings = _with_development_secret(settings, app.instance_path)
+    configure_logging(settings.LOG_LEVEL)
+    _configure_flask(app, settings)
+    client = redis_client.connect(settings, app.instance_path)
+    register_extensions(app, settings, client)
+    install(app, build_services(settings, client, clock=clock, sms=sms))
+    register_middleware(app, settings)
+    register_blueprints(app)
+    register_error_handlers(app)
+    return app
+
+
+def _with_development_secret(settings: Settings, instance_path: str) -> Settings:
+    """Outside production an unset SECRET_KEY is generated once and kept under instance/."""
+    if settings.SECRET_KEY:
+        return settings
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return settings.replace(SECRET_KEY=path.read_text().strip())
+
+
+def _configure_flask(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.SECRET_KEY,
+        DEBUG=False,
+        TESTING=settings.APP_ENV == "test",
+        SQLALCHEMY_DATABASE_URI=database_url(settings, app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(settings),
+        LOGIN_RATE_LIMIT_PER_IP=settings.LOGIN_RATE_LIMIT_PER_IP,
+        SIGNUP_RATE_LIMIT_PER_IP=settings.SIGNUP_RATE_LIMIT_PER_IP,
+        OTP_AUTH_SETTINGS=settings,
+    )
+
+
+def database_url(settings: Settings, instance_path: str) -> str:
+    url = settings.DATABASE_URL or f"sqlite:///{Path(instance_path) / 'otp-auth.db'}"
+    # psycopg 3 is the driver; plain postgres URLs would make SQLAlchemy look for psycopg2.
+    for plain in ("postgres://", "postgresql://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    return url
+
+
+def engine_options(settings: Settings) -> dict[str, object]:
+    if (settings.DATABASE_URL or "sqlite").startswith("sqlite"):
+        return {"connect_args": {"timeout": settings.DATABASE_STATEMENT_TIMEOUT_SECONDS}}
+    statement_ms = int(settings.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)
+    return {
+        "pool_pre_ping": True,
+        "pool_timeout": settings.DATABASE_CONNECT_TIMEOUT_SECONDS,
+        "connect_args": {
+            "connect_timeout": max(1, round(settings.DATABASE_CONNECT_TIMEOUT_SECONDS)),
+            "options": f"-c statement_timeout={statement_ms}",
+        },
+    }
+
+
+def register_extensions(app: Flask, settings: Settings, client: object) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    app.config.update(
+        RATELIMIT_STORAGE_URI="redis://",
+        RATELIMIT_STORAGE_OPTIONS={"connection_pool": client.connection_pool},  # type: ignore[attr-defined]
+        RATELIMIT_KEY_PREFIX=settings.REDIS_KEY_PREFIX + "iplimit",
+        RATELIMIT_HEADERS_ENABLED=False,
+    )
+    limiter.init_app(app)
+    cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": list(settings.CORS_ORIGINS)}},
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["Retry-After", "X-Request-ID"],
+        max_age=600,
+    )
+    if (settings.DATABASE_URL or "sqlite").startswith("sqlite"):
+        _tune_sqlite(app)
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """WAL lets readers work during a write; busy_timeout makes writers queue, not fail."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(connection, _record):  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()

@@ -1,0 +1,31 @@
+"""Outbox backend: appends one JSON object a line, `{"to", "body", "sent_at"}`.
+
+Used by tests and demos to read codes; safe with many workers appending at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from app.adapters.sms.base import SmsDeliveryError
+
+
+class FileSmsSender:
+    name = "file"
+
+    def __init__(self, path: str) -> None:
+        self._path = Path(path)
+
+    def send(self, to: str, body: str) -> None:
+        sent_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        line = json.dumps({"to": to, "body": body, "sent_at": sent_at}) + "\n"
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            with self._path.open("a", encoding="utf-8") as outbox:
+                fcntl.flock(outbox, fcntl.LOCK_EX)  # one whole line per writer, across processes
+                outbox.write(line)
+        except OSError as error:
+            raise SmsDeliveryError(f"cannot write outbox {self._path}: {error.strerror}") from error

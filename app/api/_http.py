@@ -1,0 +1,53 @@
+"""Request helpers shared by the blueprints: JSON bodies and bearer tokens."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, ValidationError
+
+from app.errors import InvalidJson, InvalidToken, UnsupportedMediaType, ValidationFailed
+
+_BEARER = re.compile(r"^Bearer\s+([A-Za-z0-9._~+/=-]{1,512})\s*$", re.IGNORECASE)
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_body(schema: Schema) -> dict[str, Any]:
+    """Parses the body as JSON and loads it through `schema`; no body counts as `{}`."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        payload: Any = {}
+    else:
+        if request.mimetype != "application/json":
+            raise UnsupportedMediaType("Send the body as application/json.")
+        try:
+            payload = json.loads(raw, parse_constant=_reject_constant)
+        except ValueError:
+            raise InvalidJson("The body is not valid JSON.") from None
+    try:
+        return schema.load(payload)  # type: ignore[no-any-return]
+    except ValidationError as error:
+        raise ValidationFailed(_flatten(error.messages)) from None
+
+
+def _flatten(messages: Any) -> dict[str, list[str]]:
+    if not isinstance(messages, dict):
+        return {"_schema": [str(m) for m in (messages if isinstance(messages, list) else [messages])]}
+    flat: dict[str, list[str]] = {}
+    for field, value in messages.items():
+        items = value if isinstance(value, list) else [value]
+        flat[str(field)] = [str(item) for item in items]
+    return flat
+
+
+def bearer_token() -> str:
+    match = _BEARER.match(request.headers.get("Authorization", ""))
+    if not match:
+        raise InvalidToken("Send the token as Authorization: Bearer <token>.")
+    return match.group(1)

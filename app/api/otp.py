@@ -1,0 +1,25 @@
+"""The second factor: send a code, validate it."""
+
+from flask import Blueprint
+
+from app.api._http import bearer_token, json_body
+from app.container import services
+from app.schemas.responses import sent_body, token_pair_body
+
+bp = Blueprint("otp", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/send-otp")
+def send_otp():  # type: ignore[no-untyped-def]
+    svc = services()
+    token = bearer_token()
+    json_body(svc.schemas.empty)
+    return sent_body(svc.otp.send(token))
+
+
+@bp.post("/validate-otp")
+def validate_otp():  # type: ignore[no-untyped-def]
+    svc = services()
+    token = bearer_token()
+    data = json_body(svc.schemas.validate_otp)
+    return token_pair_body(svc.otp.verify(token, data["otp"]))

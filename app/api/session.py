@@ -1,0 +1,42 @@
+"""Signed-in endpoints: who am I, refresh, logout, and the check for other services."""
+
+from flask import Blueprint, Response
+
+from app.api._http import bearer_token, json_body
+from app.container import services
+from app.errors import InvalidToken
+from app.schemas.responses import token_pair_body, user_body
+
+bp = Blueprint("session", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/me")
+def me():  # type: ignore[no-untyped-def]
+    svc = services()
+    claims = svc.tokens.access_claims(bearer_token())
+    user = svc.users.get(claims.user_id)
+    if user is None:
+        raise InvalidToken("The account behind this token no longer exists.")
+    return user_body(user)
+
+
+@bp.post("/token/refresh")
+def refresh():  # type: ignore[no-untyped-def]
+    svc = services()
+    data = json_body(svc.schemas.refresh)
+    return token_pair_body(svc.tokens.refresh(data["refresh_token"]))
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    svc = services()
+    token = bearer_token()
+    json_body(svc.schemas.empty)
+    svc.tokens.logout(token)
+    return Response(status=204)
+
+
+@bp.route("/auth/check", methods=["GET", "HEAD"])
+def auth_check():  # type: ignore[no-untyped-def]
+    claims = services().tokens.access_claims(bearer_token())
+    return Response(status=204, headers={"X-User-Id": claims.user_id})

@@ -1,0 +1,87 @@
+"""Builds the app's services from its settings and hands them to the views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+from flask import Flask, current_app
+
+from app.adapters.sms.base import SmsSender
+from app.adapters.sms.factory import build_sms_sender
+from app.config import Settings
+from app.extensions import db
+from app.schemas.requests import RequestSchemas
+from app.services.clock import Clock, SystemClock
+from app.services.login import LoginService
+from app.services.otp import OtpService, OtpSettings
+from app.services.passwords import PasswordPolicy, Passwords
+from app.services.phones import PhonePolicy
+from app.services.tokens import TokenService, TokenTtls
+from app.services.users import UserService
+from app.stores.keys import KeyedHasher, Keys
+from app.stores.login_throttle import RedisLoginThrottle
+from app.stores.otp import OtpLimits, RedisOtpStore
+from app.stores.scripts import Scripts
+from app.stores.tokens import RedisTokenStore
+
+EXTENSION_KEY = "otp_auth"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    redis: redis.Redis
+    clock: Clock
+    sms: SmsSender
+    schemas: RequestSchemas
+    users: UserService
+    tokens: TokenService
+    otp: OtpService
+    login: LoginService
+
+
+def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
+                   sms: SmsSender | None = None) -> Services:
+    clock = clock or SystemClock()
+    sms = sms or build_sms_sender(settings)
+    keys = Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(settings.SECRET_KEY))
+    scripts = Scripts(client)
+    passwords = Passwords(settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB, settings.ARGON2_PARALLELISM)
+    phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
+                         frozenset(settings.TEST_PHONE_NUMBERS))
+    users = UserService(db.session, passwords)
+    tokens = TokenService(
+        RedisTokenStore(client, keys, scripts),
+        clock,
+        TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
+                  settings.REFRESH_TOKEN_TTL_SECONDS),
+    )
+    limits = OtpLimits(
+        max_attempts=settings.OTP_MAX_ATTEMPTS,
+        account_max_failures=settings.OTP_ACCOUNT_MAX_FAILURES,
+        account_window=settings.OTP_ACCOUNT_FAILURE_WINDOW_SECONDS,
+        resend_cooldown=settings.OTP_RESEND_COOLDOWN_SECONDS,
+        max_sends_per_login=settings.OTP_MAX_SENDS_PER_LOGIN,
+        max_sends_per_phone_per_hour=settings.OTP_MAX_SENDS_PER_PHONE_PER_HOUR,
+    )
+    otp = OtpService(
+        RedisOtpStore(client, keys, scripts, limits), tokens, sms, clock,
+        OtpSettings(settings.OTP_LENGTH, settings.OTP_TTL_SECONDS, settings.OTP_RESEND_COOLDOWN_SECONDS,
+                    settings.SMS_SENDER_NAME),
+    )
+    throttle = RedisLoginThrottle(client, keys, scripts, settings.LOGIN_FAILURE_WINDOW_SECONDS,
+                                  settings.LOGIN_MAX_FAILURES)
+    login = LoginService(users, passwords, throttle, tokens, otp, clock, settings.TEST_PHONE_NUMBERS,
+                         settings.OTP_SEND_ON_LOGIN)
+    schemas = RequestSchemas(phones, PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH),
+                             settings.OTP_LENGTH)
+    return Services(settings, client, clock, sms, schemas, users, tokens, otp, login)
+
+
+def install(app: Flask, services: Services) -> None:
+    app.extensions[EXTENSION_KEY] = services
+
+
+def services() -> Services:
+    return current_app.extensions[EXTENSION_KEY]  # type: ignore[no-any-return]

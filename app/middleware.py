@@ -1,0 +1,56 @@
+"""Per-request plumbing: request ids, security headers, body limit, access log."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import Settings
+
+MAX_BODY_BYTES = 64 * 1024
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+access_log = logging.getLogger("otp_auth.access")
+
+
+def register_middleware(app: Flask, settings: Settings) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    if settings.TRUSTED_PROXY_COUNT:
+        # Exactly this many X-Forwarded-For hops are believed; anything further left is the client's word.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.TRUSTED_PROXY_COUNT)  # type: ignore[method-assign]
+    app.before_request(_start_request)
+    app.after_request(_finish_request)
+
+
+def _start_request() -> None:
+    g.started_at = time.perf_counter()
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge()
+
+
+def _finish_request(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.path.startswith("/api/"):
+        # Token-bearing bodies must never sit in a shared or browser cache.
+        response.headers["Cache-Control"] = "no-store"
+    started = g.get("started_at")
+    access_log.info(
+        "request",
+        extra={
+            "method": request.method,
+            "route": request.url_rule.rule if request.url_rule else None,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+            "client_ip": request.remote_addr,
+        },
+    )
+    return response

@@ -1,0 +1,1 @@
+"""Marshmallow request schemas. Unknown fields are refused (marshmallow's default)."""

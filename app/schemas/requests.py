@@ -1,0 +1,80 @@
+"""Request bodies. Schemas that enforce policies get them at construction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, post_load, validate, validates, validates_schema
+
+from app.schemas.fields import StrictString, TrimmedEmail
+from app.services.passwords import PasswordPolicy
+from app.services.phones import PhonePolicy, PhoneRejected
+
+
+class SignupSchema(Schema):
+    email = TrimmedEmail(required=True)
+    password = StrictString(required=True)
+    phone = StrictString(required=True, validate=validate.Length(min=1, max=32))
+
+    def __init__(self, phones: PhonePolicy, passwords: PasswordPolicy, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._phones = phones
+        self._passwords = passwords
+
+    @validates("phone")
+    def _check_phone(self, value: str, **_: Any) -> None:
+        try:
+            self._phones.normalize(value)
+        except PhoneRejected as error:
+            raise ValidationError(str(error)) from None
+
+    @validates_schema(skip_on_field_errors=False)
+    def _check_password(self, data: dict[str, Any], **_: Any) -> None:
+        password = data.get("password")
+        if isinstance(password, str):
+            problems = self._passwords.problems(password, data.get("email"))
+            if problems:
+                raise ValidationError(problems, field_name="password")
+
+    @post_load
+    def _normalize(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["phone"] = self._phones.normalize(data["phone"])
+        return data
+
+
+class LoginSchema(Schema):
+    # Any string is accepted here: a malformed email simply fails to log in.
+    email = StrictString(required=True, validate=validate.Length(min=1, max=254))
+    password = StrictString(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class EmptySchema(Schema):
+    """For endpoints that take no fields: `{}` or no body at all."""
+
+
+class ValidateOtpSchema(Schema):
+    otp = StrictString(required=True)
+
+    def __init__(self, otp_length: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._otp_length = otp_length
+
+    @validates("otp")
+    def _check_otp(self, value: str, **_: Any) -> None:
+        if len(value) != self._otp_length or not value.isascii() or not value.isdigit():
+            raise ValidationError(f"Send the {self._otp_length}-digit code as a string of digits.")
+
+
+class RefreshSchema(Schema):
+    refresh_token = StrictString(required=True, validate=validate.Length(min=1, max=512))
+
+
+class RequestSchemas:
+    """The schema instances of one app, built from its settings."""
+
+    def __init__(self, phones: PhonePolicy, passwords: PasswordPolicy, otp_length: int) -> None:
+        self.signup = SignupSchema(phones, passwords)
+        self.login = LoginSchema()
+        self.empty = EmptySchema()
+        self.validate_otp = ValidateOtpSchema(otp_length)
+        self.refresh = RefreshSchema()

@@ -1,0 +1,45 @@
+"""Response bodies, built from service results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.models import User
+from app.services.login import LoginResult
+from app.services.otp import SendResult
+from app.services.tokens import TokenPair
+
+
+def iso_utc(value: Any) -> str:
+    return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def user_body(user: User) -> dict[str, Any]:
+    return {"id": str(user.id), "email": user.email, "phone": user.phone, "created_at": iso_utc(user.created_at)}
+
+
+def login_body(result: LoginResult) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "pre_otp_token": result.pre_otp_token,
+        "token_type": "Bearer",
+        "expires_in": result.expires_in,
+        "otp_required": True,
+        "phone_hint": result.phone_hint,
+    }
+    if result.otp_sent is not None:
+        body["otp_sent"] = result.otp_sent
+    return body
+
+
+def sent_body(result: SendResult) -> dict[str, Any]:
+    return {"sent_to": result.sent_to, "expires_in": result.expires_in, "resend_after": result.resend_after}
+
+
+def token_pair_body(pair: TokenPair) -> dict[str, Any]:
+    return {
+        "access_token": pair.access_token,
+        "token_type": "Bearer",
+        "expires_in": pair.expires_in,
+        "refresh_token": pair.refresh_token,
+        "refresh_expires_in": pair.refresh_expires_in,
+    }

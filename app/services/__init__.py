@@ -1,0 +1,1 @@
+"""Domain rules. Each service receives its collaborators; none reaches for globals."""

@@ -1,0 +1,53 @@
+"""Phone numbers: parsing to E.164 with libphonenumber rules, and display hints."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+class PhoneRejected(ValueError):
+    """The number cannot be used; the message says why, for the person typing it."""
+
+
+class PhonePolicy:
+    def __init__(
+        self,
+        default_region: str = "",
+        allowed_countries: frozenset[str] = frozenset(),
+        test_numbers: frozenset[str] = frozenset(),
+    ) -> None:
+        self.default_region = default_region or None
+        self.allowed_countries = allowed_countries
+        self.test_numbers = test_numbers
+
+    def normalize(self, raw: str) -> str:
+        """Return the E.164 form or raise PhoneRejected."""
+        text = raw.strip()
+        if not text.startswith("+") and self.default_region is None:
+            raise PhoneRejected("Include the country code, for example +14155550123.")
+        try:
+            number = phonenumbers.parse(text, self.default_region)
+        except phonenumbers.NumberParseException:
+            raise PhoneRejected("This is not a phone number.") from None
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        # Test numbers are accepted as configured, even where libphonenumber calls them fictional.
+        if e164 in self.test_numbers:
+            return e164
+        if not phonenumbers.is_valid_number(number):
+            raise PhoneRejected("This phone number is not valid for its country.")
+        region = phonenumbers.region_code_for_number(number)
+        if self.allowed_countries and region not in self.allowed_countries:
+            raise PhoneRejected(f"Phone numbers from {region or 'this country'} are not supported.")
+        return e164
+
+
+def phone_hint(e164: str) -> str:
+    """`+919876543210` → `+91******3210`: the calling code and the last four digits."""
+    try:
+        number = phonenumbers.parse(e164, None)
+        country = f"+{number.country_code}"
+    except phonenumbers.NumberParseException:
+        country = e164[:2]
+    national = e164[len(country):]
+    visible = national[-4:]
+    return country + "*" * max(len(national) - len(visible), 0) + visible

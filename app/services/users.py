@@ -1,0 +1,53 @@
+"""Accounts: registration, look-up and login bookkeeping."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, scoped_session
+
+from app.errors import EmailTaken
+from app.models import User
+from app.models.types import utc_now
+from app.services.passwords import Passwords
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class UserService:
+    def __init__(self, session: Session | scoped_session[Session], passwords: Passwords) -> None:
+        self._session = session
+        self._passwords = passwords
+
+    def register(self, email: str, phone: str, password: str) -> User:
+        """Creates the account; the commit is done before this returns, so a 201 is never lost."""
+        user = User(email=normalize_email(email), phone=phone, password_hash=self._passwords.hash(password))
+        self._session.add(user)
+        try:
+            self._session.commit()
+        except IntegrityError:
+            # The unique index decides races between concurrent signups for one email.
+            self._session.rollback()
+            raise EmailTaken("An account with this email already exists.") from None
+        return user
+
+    def find_by_email(self, email: str) -> User | None:
+        return self._session.scalar(select(User).where(User.email == normalize_email(email)))
+
+    def get(self, user_id: str) -> User | None:
+        try:
+            key = uuid.UUID(user_id)
+        except ValueError:
+            return None
+        return self._session.get(User, key)
+
+    def record_login(self, user: User, password: str) -> None:
+        """Stamps the login and upgrades a hash made with outdated Argon2 parameters."""
+        if self._passwords.needs_rehash(user.password_hash):
+            user.password_hash = self._passwords.hash(password)
+        user.last_login_at = utc_now()
+        self._session.commit()

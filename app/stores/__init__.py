@@ -1,0 +1,1 @@
+"""Redis-backed state: tokens, OTP challenges and counters. Every key has a TTL."""

@@ -1,0 +1,45 @@
+"""Redis key names. Secrets never appear in a key: tokens, emails and phones
+are replaced by a keyed hash (HMAC-SHA256 under a key derived from SECRET_KEY)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+
+class KeyedHasher:
+    """HMAC-SHA256 with purpose-separated sub-keys derived from one secret."""
+
+    def __init__(self, secret: str) -> None:
+        self._secret = secret.encode()
+
+    def _subkey(self, purpose: str) -> bytes:
+        return hmac.new(self._secret, purpose.encode(), hashlib.sha256).digest()
+
+    def digest(self, purpose: str, value: str) -> str:
+        return hmac.new(self._subkey(purpose), value.encode(), hashlib.sha256).hexdigest()
+
+
+class Keys:
+    def __init__(self, prefix: str, hasher: KeyedHasher) -> None:
+        self.prefix = prefix
+        self._hasher = hasher
+
+    def token(self, raw_token: str) -> str:
+        return f"{self.prefix}tok:{self._hasher.digest('token', raw_token)}"
+
+    def user_chains(self, user_id: str) -> str:
+        return f"{self.prefix}user:{user_id}:chains"
+
+    def otp_account_failures(self, user_id: str) -> str:
+        return f"{self.prefix}otpfail:{user_id}"
+
+    def login_failures(self, email: str) -> str:
+        return f"{self.prefix}loginfail:{self._hasher.digest('email', email)}"
+
+    def phone_sends(self, phone: str) -> str:
+        return f"{self.prefix}phonesends:{self._hasher.digest('phone', phone)}"
+
+    def otp_digest(self, token_key: str, code: str) -> str:
+        """The stored form of a code, bound to its login so equal codes never hash alike."""
+        return self._hasher.digest("otp", f"{token_key}:{code}")

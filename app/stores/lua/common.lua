@@ -1,0 +1,52 @@
+-- Shared helpers, prepended to every script by app/stores/scripts.py.
+
+-- Compares two equal-length digests without an early exit.
+local function ct_equal(a, b)
+  if type(a) ~= 'string' or type(b) ~= 'string' or #a ~= #b then return false end
+  local diff = 0
+  for i = 1, #a do
+    diff = bit.bor(diff, bit.bxor(string.byte(a, i), string.byte(b, i)))
+  end
+  return diff == 0
+end
+
+-- Sliding window over a sorted set of event times. Returns the seconds until
+-- fewer than `limit` events remain inside the window, or 0 when under the limit.
+local function window_wait(key, now, window, limit)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  if count < limit then return 0 end
+  local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+  return tonumber(oldest[2]) + window - now
+end
+
+local function window_add(key, now, window, member)
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, math.ceil(window * 1000))
+end
+
+-- Deletes every token of a refresh chain (its access tokens included).
+local function revoke_chain(prefix, sid, uid)
+  local chain = prefix .. 'chain:' .. sid
+  local members = redis.call('SMEMBERS', chain)
+  for _, key in ipairs(members) do redis.call('DEL', key) end
+  redis.call('DEL', chain)
+  if uid then redis.call('SREM', prefix .. 'user:' .. uid .. ':chains', sid) end
+  return #members
+end
+
+-- Creates an access + refresh pair in chain `sid` and indexes the chain under the user.
+local function mint_pair(prefix, uid, sid, access_key, refresh_key, access_exp, refresh_exp)
+  redis.call('HSET', access_key, 'kind', 'access', 'uid', uid, 'sid', sid, 'exp', access_exp)
+  redis.call('PEXPIREAT', access_key, math.ceil(access_exp * 1000))
+  redis.call('HSET', refresh_key, 'kind', 'refresh', 'uid', uid, 'sid', sid, 'exp', refresh_exp, 'used', '0')
+  redis.call('PEXPIREAT', refresh_key, math.ceil(refresh_exp * 1000))
+  local chain = prefix .. 'chain:' .. sid
+  redis.call('SADD', chain, access_key, refresh_key)
+  if redis.call('PTTL', chain) < math.ceil(refresh_exp * 1000) then
+    redis.call('PEXPIREAT', chain, math.ceil(refresh_exp * 1000))
+  end
+  local chains = prefix .. 'user:' .. uid .. ':chains'
+  redis.call('SADD', chains, sid)
+  redis.call('PEXPIREAT', chains, math.ceil(refresh_exp * 1000))
+end

@@ -1,0 +1,25 @@
+-- Verifies a code and counts the attempt in one step; the right code spends the
+-- pre-OTP token and mints the session, so of concurrent right answers exactly one wins.
+-- KEYS: [1] pre-OTP token, [2] new access, [3] new refresh (the account-failure key is read from [1]).
+-- ARGV: now, code hash, max attempts, account max failures, account window, member,
+--       prefix, new session id, access expiry, refresh expiry.
+local now = tonumber(ARGV[1])
+local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'otp', 'otp_exp', 'uid', 'fkey')
+if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'invalid_token'} end
+local window = tonumber(ARGV[5])
+local wait = window_wait(t[7], now, window, tonumber(ARGV[4]))
+if wait > 0 then return {'account_locked', tostring(wait)} end
+local max_attempts = tonumber(ARGV[3])
+if tonumber(t[3]) >= max_attempts then
+  redis.call('DEL', KEYS[1])
+  return {'attempts_exceeded'}
+end
+if not t[4] or tonumber(t[5]) <= now then return {'otp_expired'} end
+if not ct_equal(t[4], ARGV[2]) then
+  local fails = redis.call('HINCRBY', KEYS[1], 'fails', 1)
+  window_add(t[7], now, window, ARGV[6])
+  return {'otp_invalid', tostring(max_attempts - fails)}
+end
+redis.call('DEL', KEYS[1])
+mint_pair(ARGV[7], t[6], ARGV[8], KEYS[2], KEYS[3], tonumber(ARGV[9]), tonumber(ARGV[10]))
+return {'ok', t[6]}

@@ -1,0 +1,33 @@
+"""Loads the Lua scripts once, each with the shared helpers prepended."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import redis
+from redis.commands.core import Script
+
+_NAMES = ("login_begin", "send_reserve", "send_finish", "otp_verify", "refresh", "logout", "revoke_user")
+
+
+class Scripts:
+    """Registered scripts; redis-py runs them by SHA and reloads after a Redis restart."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        lua = resources.files("app.stores").joinpath("lua")
+        common = lua.joinpath("common.lua").read_text(encoding="utf-8")
+        for name in _NAMES:
+            body = lua.joinpath(f"{name}.lua").read_text(encoding="utf-8")
+            setattr(self, name, client.register_script(common + "\n" + body))
+
+    login_begin: Script
+    send_reserve: Script
+    send_finish: Script
+    otp_verify: Script
+    refresh: Script
+    logout: Script
+    revoke_user: Script
+
+
+def as_text(value: bytes | str | int) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,0 +1,67 @@
+"""Token records in Redis, each under the keyed hash of its token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+
+from app.stores.keys import Keys
+from app.stores.scripts import Scripts, as_text
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    kind: str
+    user_id: str
+    expires_at: float
+    session_id: str = ""
+    phone: str = ""
+
+
+class RedisTokenStore:
+    def __init__(self, client: redis.Redis, keys: Keys, scripts: Scripts) -> None:
+        self._redis = client
+        self._keys = keys
+        self._scripts = scripts
+
+    def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
+                   fixed_code: str | None = None) -> None:
+        key = self._keys.token(raw_token)
+        extra = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.hset(
+            key,
+            mapping={
+                "kind": "pre", "uid": user_id, "phone": phone, "exp": repr(expires_at),
+                "fails": 0, "sends": 0, "next_send": 0,
+                # The OTP scripts find the account and phone counters through these.
+                "fkey": self._keys.otp_account_failures(user_id), "pkey": self._keys.phone_sends(phone),
+                **extra,
+            },
+        )
+        pipe.pexpireat(key, int(expires_at * 1000) + 1)
+        pipe.execute()
+
+    def get(self, raw_token: str) -> TokenRecord | None:
+        kind, uid, exp, sid, phone = self._redis.hmget(self._keys.token(raw_token), "kind", "uid", "exp", "sid", "phone")
+        if kind is None or uid is None or exp is None:
+            return None
+        return TokenRecord(kind.decode(), uid.decode(), float(exp), (sid or b"").decode(), (phone or b"").decode())
+
+    def rotate_refresh(
+        self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float
+    ) -> tuple[str, str]:
+        """('ok' | 'reused' | 'invalid_token', user id or '')."""
+        keys = [self._keys.token(raw_refresh), self._keys.token(new_access), self._keys.token(new_refresh)]
+        result = self._scripts.refresh(keys=keys, args=[repr(now), self._keys.prefix, repr(access_exp), repr(refresh_exp)])
+        return as_text(result[0]), as_text(result[1]) if len(result) > 1 else ""
+
+    def revoke_chain_of(self, raw_access: str, now: float) -> str | None:
+        """Revokes the chain of a live access token; returns its user id, or None."""
+        result = self._scripts.logout(keys=[self._keys.token(raw_access)], args=[repr(now), self._keys.prefix])
+        return as_text(result[1]) if as_text(result[0]) == "ok" else None
+
+    def revoke_user(self, user_id: str) -> int:
+        """Revokes every session of a user; returns how many chains were cut."""
+        return int(self._scripts.revoke_user(keys=[self._keys.user_chains(user_id)], args=[self._keys.prefix, user_id]))

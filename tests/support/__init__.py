@@ -1,0 +1,1 @@
+"""Test helpers: real servers started for the session, and the AuthFlow helper."""
