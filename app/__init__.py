@@ -14,11 +14,14 @@ from app.api import register_blueprints
 from app.config import ConfigError, Settings
 from app.container import build_services, install
 from app.errors import register_error_handlers
-from app.extensions import cors, db, limiter, migrate
+from app.extensions import cors, db, migrate
+from app.ip_limits import install_ip_limits
 from app.log_config import configure_logging
 from app.middleware import register_middleware
 from app.services.clock import Clock
 
+# gunicorn halts (instead of respawning workers forever) when a worker exits with 4.
+CONFIG_ERROR_EXIT_CODE = 4
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
@@ -27,18 +30,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     try:
         settings = settings or Settings.from_env()
     except ConfigError as error:
-        # One line naming the setting, then a non-zero exit: no traceback to dig through.
+        # One line naming the setting, then an exit with no traceback to dig through.
         print(f"otp-auth: configuration error: {error}", file=sys.stderr, flush=True)
-        raise SystemExit(2) from None
+        raise SystemExit(CONFIG_ERROR_EXIT_CODE) from None
     app = Flask(__name__, static_folder=None)
     settings = _with_development_secret(settings, app.instance_path)
     configure_logging(settings.LOG_LEVEL)
     _configure_flask(app, settings)
     client = redis_client.connect(settings, app.instance_path)
-    register_extensions(app, settings, client)
+    register_extensions(app, settings)
     install(app, build_services(settings, client, clock=clock, sms=sms))
     register_middleware(app, settings)
     register_blueprints(app)
+    install_ip_limits(app, settings, client)
     register_error_handlers(app)
     return app
 
@@ -62,8 +66,6 @@ def _configure_flask(app: Flask, settings: Settings) -> None:
         TESTING=settings.APP_ENV == "test",
         SQLALCHEMY_DATABASE_URI=database_url(settings, app.instance_path),
         SQLALCHEMY_ENGINE_OPTIONS=engine_options(settings),
-        LOGIN_RATE_LIMIT_PER_IP=settings.LOGIN_RATE_LIMIT_PER_IP,
-        SIGNUP_RATE_LIMIT_PER_IP=settings.SIGNUP_RATE_LIMIT_PER_IP,
         OTP_AUTH_SETTINGS=settings,
     )
 
@@ -91,16 +93,9 @@ def engine_options(settings: Settings) -> dict[str, object]:
     }
 
 
-def register_extensions(app: Flask, settings: Settings, client: object) -> None:
+def register_extensions(app: Flask, settings: Settings) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
-    app.config.update(
-        RATELIMIT_STORAGE_URI="redis://",
-        RATELIMIT_STORAGE_OPTIONS={"connection_pool": client.connection_pool},  # type: ignore[attr-defined]
-        RATELIMIT_KEY_PREFIX=settings.REDIS_KEY_PREFIX + "iplimit",
-        RATELIMIT_HEADERS_ENABLED=False,
-    )
-    limiter.init_app(app)
     cors.init_app(
         app,
         resources={r"/api/*": {"origins": list(settings.CORS_ORIGINS)}},

@@ -240,7 +240,9 @@ class Settings:
             if not self.REDIS_URL:
                 raise ConfigError("REDIS_URL is required when APP_ENV=production")
             if self.SMS_BACKEND == "console":
-                raise ConfigError("SMS_BACKEND=console prints codes to the log; choose file or twilio when APP_ENV=production")
+                raise ConfigError(
+                    "SMS_BACKEND=console prints codes to the log; choose file or twilio when APP_ENV=production"
+                )
         if self.SMS_BACKEND == "file" and not self.SMS_OUTBOX_FILE:
             raise ConfigError("SMS_OUTBOX_FILE is required when SMS_BACKEND=file")
         if self.SMS_BACKEND == "twilio":

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 
 import redis
 import sqlalchemy.exc
 from flask import Flask, Response, g, json
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import limiter
+from app.ip_limits import seconds_until_reset
 
 log = logging.getLogger(__name__)
 
@@ -141,19 +140,12 @@ def _from_http_exception(error: HTTPException) -> Response:
     retry_after = None
     if status == 429:
         # Flask-Limiter sets the window reset in Retry-After; keep it in the body too.
-        retry_after = _retry_after_of(error)
+        retry_after = seconds_until_reset()
         detail = "Too many requests from this client; wait and try again."
     response = problem_response(status, code, title, detail, retry_after=retry_after)
     if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
     return response
-
-
-def _retry_after_of(error: HTTPException) -> int:
-    current = limiter.current_limit
-    if current is None:
-        return 1
-    return max(1, math.ceil(current.reset_at - time.time()))
 
 
 def _dependency_down(error: Exception) -> Response:

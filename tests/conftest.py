@@ -53,9 +53,23 @@ def redis_url() -> Iterator[str]:
     server.close()
 
 
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _local_postgres() -> str | None:
+    """The machine's PostgreSQL if one answers (as on the project's dev machines), else None."""
+    try:
+        import psycopg
+
+        with psycopg.connect(LOCAL_POSTGRES, connect_timeout=1):
+            return LOCAL_POSTGRES
+    except Exception:  # noqa: BLE001 - any failure means "no local PostgreSQL"
+        return None
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str | None]:
-    admin = os.environ.get("TEST_DATABASE_URL")
+    admin = os.environ.get("TEST_DATABASE_URL") or _local_postgres()
     if not admin:
         yield None
         return
@@ -141,3 +155,14 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def flow(client: FlaskClient, sms: RecordingSmsSender) -> AuthFlow:
     return AuthFlow(client, sms)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped:
+        reasons: dict[str, int] = {}
+        for report in skipped:
+            reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            reasons[reason] = reasons.get(reason, 0) + 1
+        for reason, count in sorted(reasons.items()):
+            terminalreporter.write_line(f"skipped {count}: {reason}")

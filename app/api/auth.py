@@ -1,17 +1,15 @@
 """Signup and password login."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from app.api._http import json_body
 from app.container import services
-from app.extensions import limiter
 from app.schemas.responses import login_body, user_body
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
 
 
 @bp.post("/signup")
-@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT_PER_IP"])
 def signup():  # type: ignore[no-untyped-def]
     svc = services()
     data = json_body(svc.schemas.signup)
@@ -20,7 +18,6 @@ def signup():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/login")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"])
 def login():  # type: ignore[no-untyped-def]
     svc = services()
     data = json_body(svc.schemas.login)

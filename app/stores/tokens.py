@@ -44,7 +44,8 @@ class RedisTokenStore:
         pipe.execute()
 
     def get(self, raw_token: str) -> TokenRecord | None:
-        kind, uid, exp, sid, phone = self._redis.hmget(self._keys.token(raw_token), "kind", "uid", "exp", "sid", "phone")
+        key = self._keys.token(raw_token)
+        kind, uid, exp, sid, phone = self._redis.hmget(key, "kind", "uid", "exp", "sid", "phone")
         if kind is None or uid is None or exp is None:
             return None
         return TokenRecord(kind.decode(), uid.decode(), float(exp), (sid or b"").decode(), (phone or b"").decode())
@@ -54,7 +55,8 @@ class RedisTokenStore:
     ) -> tuple[str, str]:
         """('ok' | 'reused' | 'invalid_token', user id or '')."""
         keys = [self._keys.token(raw_refresh), self._keys.token(new_access), self._keys.token(new_refresh)]
-        result = self._scripts.refresh(keys=keys, args=[repr(now), self._keys.prefix, repr(access_exp), repr(refresh_exp)])
+        args = [repr(now), self._keys.prefix, repr(access_exp), repr(refresh_exp)]
+        result = self._scripts.refresh(keys=keys, args=args)
         return as_text(result[0]), as_text(result[1]) if len(result) > 1 else ""
 
     def revoke_chain_of(self, raw_access: str, now: float) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.adapters.sms.base import SmsDeliveryError
@@ -20,7 +20,7 @@ class FileSmsSender:
         self._path = Path(path)
 
     def send(self, to: str, body: str) -> None:
-        sent_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        sent_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         line = json.dumps({"to": to, "body": body, "sent_at": sent_at}) + "\n"
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,9 @@ class TwilioSmsSender:
         self._client = Client(account_sid, auth_token, http_client=http_client)
         # Lets tests (and egress proxies) point the SDK at another host.
         self._client.api.base_url = api_base_url.rstrip("/")
-        self._sender = {"messaging_service_sid": messaging_service_sid} if messaging_service_sid else {"from_": from_number}
+        self._sender = (
+            {"messaging_service_sid": messaging_service_sid} if messaging_service_sid else {"from_": from_number}
+        )
 
     def send(self, to: str, body: str) -> None:
         try:

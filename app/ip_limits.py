@@ -1,0 +1,53 @@
+"""Per-client-IP request limits (Flask-Limiter on the app's Redis).
+
+One Limiter per app, so several apps in one process (tests, tools) never share
+counters. Limits are attached by endpoint name, which keeps the views free of
+rate-limit plumbing. remote_addr is the real client once ProxyFix has applied
+TRUSTED_PROXY_COUNT.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import redis
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from app.config import Settings
+
+EXTENSION_KEY = "otp_auth.ip_limiter"
+
+
+def ip_limits(settings: Settings) -> dict[str, str]:
+    """endpoint → limit string."""
+    return {
+        "auth.signup": settings.SIGNUP_RATE_LIMIT_PER_IP,
+        "auth.login": settings.LOGIN_RATE_LIMIT_PER_IP,
+    }
+
+
+def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> None:
+    limiter = Limiter(
+        key_func=get_remote_address,
+        strategy="moving-window",
+        storage_uri="redis://",
+        storage_options={"connection_pool": client.connection_pool},
+        key_prefix=settings.REDIS_KEY_PREFIX + "iplimit",
+        headers_enabled=False,
+    )
+    limiter.init_app(app)
+    for endpoint, limit in ip_limits(settings).items():
+        app.view_functions[endpoint] = limiter.limit(limit)(app.view_functions[endpoint])
+    app.extensions[EXTENSION_KEY] = limiter
+
+
+def seconds_until_reset() -> int:
+    """For the 429 body: when the limit that was just hit lets the client in again."""
+    limiter: Limiter | None = current_app.extensions.get(EXTENSION_KEY)
+    current = limiter.current_limit if limiter else None
+    if current is None:
+        return 1
+    return max(1, math.ceil(current.reset_at - time.time()))

@@ -1,0 +1,102 @@
+"""Conventions of API.md that hold for every endpoint."""
+
+import pytest
+
+from tests.support.flow import bearer
+
+PROBLEM_FIELDS = {"type", "title", "status", "detail", "code", "request_id"}
+
+
+def assert_problem(response, status, code):
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert PROBLEM_FIELDS <= set(body)
+    assert body["status"] == status
+    assert body["code"] == code
+    assert body["request_id"] == response.headers["X-Request-ID"]
+    return body
+
+
+def test_request_id_is_echoed_when_well_formed(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "abc.DEF-123_x"})
+    assert response.headers["X-Request-ID"] == "abc.DEF-123_x"
+
+
+@pytest.mark.parametrize("given", ["", "has space", "x" * 129, "semi;colon", "ünï"])
+def test_bad_request_id_is_replaced(client, given):
+    response = client.get("/healthz", headers={"X-Request-ID": given})
+    fresh = response.headers["X-Request-ID"]
+    assert fresh and fresh != given and len(fresh) <= 128
+
+
+def test_every_response_has_nosniff(client):
+    for response in (client.get("/healthz"), client.get("/nope"), client.post("/api/v1/login", json={})):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_flask_errors_are_problem_json(client):
+    assert_problem(client.get("/api/v1/nope"), 404, "not_found")
+    body = assert_problem(client.get("/api/v1/login"), 405, "method_not_allowed")
+    assert "detail" in body
+    assert_problem(client.post("/api/v1/login", data="{", content_type="application/json"), 400, "invalid_json")
+    assert_problem(client.post("/api/v1/login", data="a=b", content_type="text/plain"), 415, "unsupported_media_type")
+    assert_problem(
+        client.post("/api/v1/login", data="x" * (64 * 1024 + 1), content_type="application/json"),
+        413,
+        "payload_too_large",
+    )
+
+
+@pytest.mark.parametrize("raw", ["NaN", "[1, 2]", '"text"', "null", "123"])
+def test_non_object_json_is_rejected(client, raw):
+    response = client.post("/api/v1/login", data=raw, content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert response.mimetype == "application/problem+json"
+
+
+def test_server_error_leaks_nothing(make_app, sms):
+    app = make_app()
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("SELECT secret FROM users -- password=hunter2")
+
+    response = app.test_client().get("/boom")
+    body = assert_problem(response, 500, "internal_error")
+    text = response.get_data(as_text=True)
+    assert "hunter2" not in text and "SELECT" not in text and "Traceback" not in text
+    assert body["detail"] == "Something went wrong on our side."
+
+
+def test_cors_only_for_configured_origins(make_app):
+    client = make_app(CORS_ORIGINS="https://app.example.com").test_client()
+    preflight = client.options(
+        "/api/v1/login",
+        headers={
+            "Origin": "https://app.example.com",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type, Authorization",
+        },
+    )
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    denied = client.post("/api/v1/login", json={}, headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in denied.headers
+    allowed = client.post("/api/v1/login", json={}, headers={"Origin": "https://app.example.com"})
+    assert "Retry-After" in allowed.headers["Access-Control-Expose-Headers"]
+
+
+def test_token_responses_are_not_cached(flow, client):
+    pair = flow.signed_in()
+    me = client.get("/api/v1/me", headers=bearer(pair["access_token"]))
+    assert me.headers["Cache-Control"] == "no-store"
+    login = client.post("/api/v1/login", json={"email": pair["user"]["email"], "password": pair["user"]["password"]})
+    assert login.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_and_readyz(client):
+    assert client.get("/healthz").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.get_json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}

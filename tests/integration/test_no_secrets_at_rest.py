@@ -1,0 +1,58 @@
+"""After a full flow, no password, code or token is readable in Redis, the database or the logs."""
+
+import logging
+import re
+
+from sqlalchemy import text
+
+from app.extensions import db
+from tests.support.flow import bearer
+
+
+def test_no_plaintext_secrets_anywhere(app, flow, client, caplog):
+    caplog.set_level(logging.DEBUG)
+    user = flow.signup(password="a very particular passphrase 42")
+    pre = flow.login(user)
+    flow.send_otp(pre)
+    code = flow.code_for(user)
+    pair = flow.validate(pre, code).get_json()
+    refreshed = client.post("/api/v1/token/refresh", json={"refresh_token": pair["refresh_token"]}).get_json()
+    client.get("/api/v1/me", headers=bearer(refreshed["access_token"]))
+    secrets = [
+        user["password"],
+        pre,
+        pair["access_token"],
+        pair["refresh_token"],
+        refreshed["access_token"],
+        refreshed["refresh_token"],
+    ]
+
+    redis_client = app.extensions["otp_auth"].redis
+    prefix = app.extensions["otp_auth"].settings.REDIS_KEY_PREFIX
+    dump = []
+    for key in redis_client.scan_iter(match=f"{prefix}*"):
+        dump.append(key.decode())
+        kind = redis_client.type(key).decode()
+        if kind == "hash":
+            dump.extend(f"{k.decode()}={v.decode()}" for k, v in redis_client.hgetall(key).items())
+        elif kind == "set":
+            dump.extend(m.decode() for m in redis_client.smembers(key))
+        elif kind == "zset":
+            dump.extend(m.decode() for m in redis_client.zrange(key, 0, -1))
+        elif kind == "string":
+            dump.append(redis_client.get(key).decode(errors="replace"))
+        assert redis_client.ttl(key) > 0, f"{key!r} has no TTL"
+    assert dump, "the flow left nothing in Redis to inspect"
+
+    with app.app_context():
+        rows = db.session.execute(text("SELECT * FROM users")).all()
+    dump.extend(str(value) for row in rows for value in row)
+
+    dump.extend(record.getMessage() + str(record.__dict__) for record in caplog.records)
+    haystack = "\n".join(dump)
+    for secret in secrets:
+        assert secret not in haystack
+    # A 6-digit code could occur by chance inside a hex digest or a timestamp; only a
+    # free-standing occurrence would be the code itself.
+    assert not re.search(rf"(?<![0-9a-f.]){code}(?![0-9a-f.])", haystack)
+    assert user["email"] in haystack  # the scan did read the user row
