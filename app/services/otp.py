@@ -103,6 +103,8 @@ class OtpService:
             )
         if answer.status == "otp_expired":
             raise OtpExpired("No code is live for this login: ask for a new one with /send-otp.")
+        if answer.status == "otp_replaced":
+            raise OtpExpired("That code was replaced by a newer one: use the code from the latest SMS.")
         raise _common_refusal(answer)
 
 

@@ -4,7 +4,7 @@
 -- ARGV: now, code hash, max attempts, account max failures, account window, member,
 --       prefix, new session id, access expiry, refresh expiry.
 local now = tonumber(ARGV[1])
-local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'otp', 'otp_exp', 'uid', 'fkey')
+local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'otp', 'otp_exp', 'uid', 'fkey', 'replaced')
 if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'invalid_token'} end
 local window = tonumber(ARGV[5])
 local wait = window_wait(t[7], now, window, tonumber(ARGV[4]))
@@ -16,6 +16,10 @@ if tonumber(t[3]) >= max_attempts then
 end
 if not t[4] or tonumber(t[5]) <= now then return {'otp_expired'} end
 if not ct_equal(t[4], ARGV[2]) then
+  -- A code that was live before a resend is not a guess: its owner is told to use the newest.
+  for old in string.gmatch(t[8] or '', '([^,]+)') do
+    if ct_equal(old, ARGV[2]) then return {'otp_replaced'} end
+  end
   local fails = redis.call('HINCRBY', KEYS[1], 'fails', 1)
   window_add(t[7], now, window, ARGV[6])
   return {'otp_invalid', tostring(max_attempts - fails)}

@@ -1,10 +1,14 @@
 -- Ends a reserved send. On success the pending code replaces the live one (the old
 -- code stops working); on failure the reservation is undone, so no cooldown is charged.
 -- KEYS: [1] pre-OTP token. ARGV: member, 'ok' | 'failed'.
-local t = redis.call('HMGET', KEYS[1], 'pending_member', 'pending', 'pending_exp', 'sends', 'prev_next_send', 'pkey')
+local t = redis.call('HMGET', KEYS[1], 'pending_member', 'pending', 'pending_exp', 'sends', 'prev_next_send', 'pkey',
+  'otp', 'replaced')
 if t[1] ~= ARGV[1] then return 0 end
 if ARGV[2] == 'ok' then
-  redis.call('HSET', KEYS[1], 'otp', t[2], 'otp_exp', t[3])
+  -- Replaced codes are remembered (as digests) only to tell their owner to use the newest one.
+  local replaced = t[8] or ''
+  if t[7] then replaced = replaced .. t[7] .. ',' end
+  redis.call('HSET', KEYS[1], 'otp', t[2], 'otp_exp', t[3], 'replaced', replaced)
 else
   redis.call('HSET', KEYS[1], 'sends', tonumber(t[4]) - 1, 'next_send', t[5])
   redis.call('ZREM', t[6], ARGV[1])
