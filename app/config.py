@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import phonenumbers
+from argon2.profiles import RFC_9106_LOW_MEMORY
 
 
 class ConfigError(ValueError):
@@ -258,6 +259,12 @@ class Settings:
             raise ConfigError("PASSWORD_MIN_LENGTH must not exceed PASSWORD_MAX_LENGTH")
         if self.PASSWORD_MIN_LENGTH < 8:
             raise ConfigError("PASSWORD_MIN_LENGTH must be at least 8 (NIST SP 800-63B)")
+        # Argon2 needs 8 KiB a lane; below that the first hash would crash start-up with a traceback.
+        lanes = self.ARGON2_PARALLELISM or RFC_9106_LOW_MEMORY.parallelism
+        memory = self.ARGON2_MEMORY_COST_KIB or RFC_9106_LOW_MEMORY.memory_cost
+        if memory < 8 * lanes:
+            raise ConfigError(f"ARGON2_MEMORY_COST_KIB must be at least 8 x ARGON2_PARALLELISM = {8 * lanes}, "
+                              f"got {memory}")
         if self.DATABASE_URL and not re.match(r"^(sqlite|postgres(ql)?)(\+\w+)?://", self.DATABASE_URL):
             raise ConfigError("DATABASE_URL must be a sqlite:// or postgresql:// URL")
         if self.REDIS_URL and not re.match(r"^(redis|rediss|unix)://", self.REDIS_URL):
