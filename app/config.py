@@ -95,6 +95,22 @@ def _countries(env: Mapping[str, str], name: str) -> frozenset[str]:
     return frozenset(codes)
 
 
+# Paths the service already serves; the web login page may not shadow them.
+_RESERVED_PATHS = ("/api", "/docs", "/openapi.yaml", "/healthz", "/readyz", "/metrics")
+
+
+def _web_path(env: Mapping[str, str], name: str, default: str) -> str:
+    """A URL path for a page, or "" (set but empty) to turn the page off."""
+    value = env.get(name, default).strip()
+    if not value:
+        return ""
+    if not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", value):
+        raise ConfigError(f"{name} must be a path like /login (or empty to turn the page off), got {value!r}")
+    if any(value == reserved or value.startswith(reserved + "/") for reserved in _RESERVED_PATHS):
+        raise ConfigError(f"{name} must not be under one of the service's own paths ({', '.join(_RESERVED_PATHS)})")
+    return value
+
+
 def _test_numbers(env: Mapping[str, str], otp_length: int) -> dict[str, str]:
     """`+15555550100=123456,...` → {"+15555550100": "123456"}."""
     numbers: dict[str, str] = {}
@@ -163,6 +179,7 @@ class Settings:
     SMS_ALLOWED_COUNTRIES: frozenset[str] = frozenset()
     TEST_PHONE_NUMBERS: dict[str, str] = field(default_factory=dict)
     CORS_ORIGINS: tuple[str, ...] = ()
+    WEB_LOGIN_PATH: str = "/login"  # the reference web login page; empty: not served
 
     @property
     def is_production(self) -> bool:
@@ -225,6 +242,7 @@ class Settings:
             SMS_ALLOWED_COUNTRIES=_countries(env, "SMS_ALLOWED_COUNTRIES"),
             TEST_PHONE_NUMBERS=_test_numbers(env, otp_length),
             CORS_ORIGINS=_csv(env, "CORS_ORIGINS"),
+            WEB_LOGIN_PATH=_web_path(env, "WEB_LOGIN_PATH", "/login"),
         )
         settings.validate()
         return settings

@@ -2,9 +2,11 @@
 
 from flask import Flask
 
-from app.api import auth, ops, otp, session
+from app import web
+from app.api import auth, docs, ops, otp, session
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (auth, otp, session, ops):
+    for module in (auth, otp, session, ops, docs):
         app.register_blueprint(module.bp)
+    web.register(app, app.config["OTP_AUTH_SETTINGS"])

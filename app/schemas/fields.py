@@ -25,4 +25,15 @@ class StrictString(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str):
             raise ValidationError("Not a valid string.")
+        if not _is_unicode(value):
+            raise ValidationError("Not valid Unicode text.")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _is_unicode(value: str) -> bool:
+    """False for a lone surrogate (JSON can escape one: "\\ud800"), which cannot be hashed or stored."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -125,5 +125,6 @@ def _common_refusal(answer: StoreAnswer) -> Exception:
             "Too many wrong codes for this account; wait before trying again.", retry_after=float(answer.value)
         )
     if answer.status == "attempts_exceeded":
-        return OtpAttemptsExceeded("Too many wrong codes for this login; log in again.")
+        # Every 429 carries Retry-After; a new login may start at once.
+        return OtpAttemptsExceeded("Too many wrong codes for this login; log in again.", retry_after=1)
     return InvalidToken("Send a valid pre-OTP token: Authorization: Bearer <pre_otp_token>.")

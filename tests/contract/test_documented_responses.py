@@ -1,0 +1,160 @@
+"""Walk every documented outcome of each operation and hold the response to openapi.yaml.
+
+Schemathesis rarely reaches states such as a spent login or a failing SMS provider;
+these drive the service there on purpose and check status, headers and body against
+the document (spec.assert_documented).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.contract.spec import TEST_CODE, TEST_PHONE, TEST_PHONE_NUMBERS, assert_documented
+from tests.support.flow import PASSWORD, bearer
+
+SIGNUP, LOGIN = "/api/v1/signup", "/api/v1/login"
+SEND, VALIDATE = "/api/v1/send-otp", "/api/v1/validate-otp"
+ME, REFRESH, LOGOUT, CHECK = "/api/v1/me", "/api/v1/token/refresh", "/api/v1/logout", "/api/v1/auth/check"
+
+
+@pytest.fixture
+def app(make_app):  # type: ignore[no-untyped-def]
+    return make_app(TEST_PHONE_NUMBERS=TEST_PHONE_NUMBERS)
+
+
+def code_of(body: dict) -> str:
+    return str(body["code"])
+
+
+def test_happy_path_matches_the_document(client):
+    user = assert_documented(SIGNUP, "post", client.post(SIGNUP, json={
+        "email": "Contract@Example.com", "password": PASSWORD, "phone": TEST_PHONE}))
+    login = assert_documented(LOGIN, "post", client.post(LOGIN, json={"email": user["email"], "password": PASSWORD}))
+    pre = bearer(login["pre_otp_token"])
+    assert_documented(SEND, "post", client.post(SEND, headers=pre))
+    pair = assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={"otp": TEST_CODE}))
+    access = bearer(pair["access_token"])
+    assert assert_documented(ME, "get", client.get(ME, headers=access)) == user
+    assert_documented(CHECK, "get", client.get(CHECK, headers=access))
+    assert_documented(CHECK, "head", client.head(CHECK, headers=access))
+    pair = assert_documented(REFRESH, "post", client.post(REFRESH, json={"refresh_token": pair["refresh_token"]}))
+    assert_documented(LOGOUT, "post", client.post(LOGOUT, headers=bearer(pair["access_token"])))
+    assert code_of(assert_documented(ME, "get", client.get(ME, headers=bearer(pair["access_token"])))) \
+        == "invalid_token"
+
+
+def test_request_errors_match_the_document(client):
+    cases = [
+        (client.post(SIGNUP, data="{", content_type="application/json"), "invalid_json"),
+        (client.post(SIGNUP, data="email=a", content_type="application/x-www-form-urlencoded"),
+         "unsupported_media_type"),
+        (client.post(SIGNUP, data="x" * (64 * 1024 + 1), content_type="application/json"), "payload_too_large"),
+        (client.post(SIGNUP, json={"email": "nope", "password": "password", "phone": "12", "extra": 1}),
+         "validation_error"),
+    ]
+    for response, code in cases:
+        assert code_of(assert_documented(SIGNUP, "post", response)) == code
+    errors = cases[-1][0].get_json()["errors"]
+    assert set(errors) == {"email", "password", "phone", "extra"}
+
+
+def test_account_errors_match_the_document(client):
+    body = {"email": "taken@example.com", "password": PASSWORD, "phone": TEST_PHONE}
+    assert_documented(SIGNUP, "post", client.post(SIGNUP, json=body))
+    assert code_of(assert_documented(SIGNUP, "post", client.post(SIGNUP, json=body))) == "email_taken"
+    wrong = {"email": body["email"], "password": "not the password"}
+    for _ in range(5):
+        assert code_of(assert_documented(LOGIN, "post", client.post(LOGIN, json=wrong))) == "invalid_credentials"
+    limited = client.post(LOGIN, json={"email": body["email"], "password": PASSWORD})
+    problem = assert_documented(LOGIN, "post", limited)
+    assert code_of(problem) == "rate_limited"
+    assert int(limited.headers["Retry-After"]) == problem["retry_after"] >= 1
+
+
+def _logged_in(client) -> dict:  # type: ignore[no-untyped-def]
+    email = f"otp-{id(client)}@example.com"
+    client.post(SIGNUP, json={"email": email, "password": PASSWORD, "phone": TEST_PHONE})
+    return bearer(client.post(LOGIN, json={"email": email, "password": PASSWORD}).get_json()["pre_otp_token"])
+
+
+def test_code_errors_match_the_document(client):
+    pre = _logged_in(client)
+    assert code_of(assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={"otp": "000000"}))) \
+        == "otp_expired"
+    assert_documented(SEND, "post", client.post(SEND, headers=pre))
+    cooldown = client.post(SEND, headers=pre)
+    assert code_of(assert_documented(SEND, "post", cooldown)) == "rate_limited"
+    assert int(cooldown.headers["Retry-After"]) == cooldown.get_json()["retry_after"]
+    assert code_of(assert_documented(SEND, "post", client.post(SEND, headers=pre, json={"to": "+1"}))) \
+        == "validation_error"
+    assert code_of(assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={"otp": "12ab"}))) \
+        == "validation_error"
+    remaining = []
+    for _ in range(5):
+        problem = assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={"otp": "000000"}))
+        assert code_of(problem) == "otp_invalid"
+        remaining.append(problem["attempts_remaining"])
+    assert remaining == [4, 3, 2, 1, 0]
+    exceeded = client.post(VALIDATE, headers=pre, json={"otp": TEST_CODE})
+    assert code_of(assert_documented(VALIDATE, "post", exceeded)) == "otp_attempts_exceeded"
+    assert int(exceeded.headers["Retry-After"]) == exceeded.get_json()["retry_after"] >= 1
+    assert code_of(assert_documented(SEND, "post", client.post(SEND, headers=pre))) == "invalid_token"
+
+
+def test_wrong_token_kinds_match_the_document(client):
+    pre = _logged_in(client)
+    for path, method in ((ME, "get"), (CHECK, "get"), (LOGOUT, "post")):
+        response = client.open(path, method=method.upper(), headers=pre)
+        assert code_of(assert_documented(path, method, response)) == "invalid_token"
+    assert_documented(CHECK, "head", client.head(CHECK, headers=pre))
+    assert_documented(SEND, "post", client.post(SEND, headers=pre))
+    pair = client.post(VALIDATE, headers=pre, json={"otp": TEST_CODE}).get_json()
+    access = bearer(pair["access_token"])
+    assert code_of(assert_documented(SEND, "post", client.post(SEND, headers=access))) == "invalid_token"
+    assert code_of(assert_documented(REFRESH, "post", client.post(REFRESH, json={
+        "refresh_token": pair["access_token"]}))) == "invalid_token"
+
+
+def test_refresh_reuse_matches_the_document(client):
+    pre = _logged_in(client)
+    client.post(SEND, headers=pre)
+    first = client.post(VALIDATE, headers=pre, json={"otp": TEST_CODE}).get_json()
+    second = assert_documented(REFRESH, "post", client.post(REFRESH, json={"refresh_token": first["refresh_token"]}))
+    reused = client.post(REFRESH, json={"refresh_token": first["refresh_token"]})
+    assert code_of(assert_documented(REFRESH, "post", reused)) == "invalid_token"
+    revoked = client.get(ME, headers=bearer(second["access_token"]))
+    assert code_of(assert_documented(ME, "get", revoked)) == "invalid_token"
+
+
+def test_sms_outage_matches_the_document(client, sms):
+    client.post(SIGNUP, json={"email": "sms@example.com", "password": PASSWORD, "phone": "+14155550123"})
+    pre = bearer(client.post(LOGIN, json={"email": "sms@example.com", "password": PASSWORD}).get_json()[
+        "pre_otp_token"])
+    sms.fail_next = 1
+    failed = client.post(SEND, headers=pre)
+    assert code_of(assert_documented(SEND, "post", failed)) == "sms_unavailable"
+    assert int(failed.headers["Retry-After"]) == failed.get_json()["retry_after"] >= 1
+    assert_documented(SEND, "post", client.post(SEND, headers=pre))
+
+
+def test_operations_endpoints_match_the_document(client):
+    assert_documented("/healthz", "get", client.get("/healthz"))
+    assert_documented("/readyz", "get", client.get("/readyz"))
+    assert_documented("/openapi.yaml", "get", client.get("/openapi.yaml"))
+    assert_documented("/docs", "get", client.get("/docs"))
+    assert_documented("/login", "get", client.get("/login"))
+    with client.get("/docs/swagger-ui-bundle.js") as asset:
+        assert_documented("/docs/{asset}", "get", asset)
+    assert code_of(assert_documented("/docs/{asset}", "get", client.get("/docs/missing.js"))) == "not_found"
+
+
+def test_text_the_database_cannot_hold_gets_a_documented_answer(client):
+    # A NUL in the email once reached PostgreSQL (500); a lone surrogate once reached Argon2 (500).
+    nul = client.post(LOGIN, json={"email": "a\x00b@example.com", "password": PASSWORD})
+    assert code_of(assert_documented(LOGIN, "post", nul)) == "invalid_credentials"
+    surrogate = '{"email": "s@example.com", "password": "pass\\ud800word!", "phone": "+15555550100"}'
+    for path in (SIGNUP, LOGIN):
+        body = surrogate if path == SIGNUP else '{"email": "s@example.com", "password": "pass\\ud800word!"}'
+        response = client.post(path, data=body, content_type="application/json")
+        assert code_of(assert_documented(path, "post", response)) == "validation_error"
+        assert "password" in response.get_json()["errors"]
