@@ -11,12 +11,13 @@ from flask import Flask
 from app.adapters import redis_client
 from app.adapters.sms.base import SmsSender
 from app.api import register_blueprints
+from app.cli import register_commands
 from app.config import ConfigError, Settings
 from app.container import build_services, install
 from app.errors import register_error_handlers
 from app.extensions import cors, db, limiter, migrate
 from app.log_config import configure_logging
-from app.middleware import register_middleware
+from app.middleware import count_ip_limit_breach, register_middleware
 from app.services.clock import Clock
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     register_middleware(app, settings)
     register_blueprints(app)
     register_error_handlers(app)
+    register_commands(app)
     return app
 
 
@@ -99,6 +101,7 @@ def register_extensions(app: Flask, settings: Settings, client: object) -> None:
         RATELIMIT_STORAGE_OPTIONS={"connection_pool": client.connection_pool},  # type: ignore[attr-defined]
         RATELIMIT_KEY_PREFIX=settings.REDIS_KEY_PREFIX + "iplimit",
         RATELIMIT_HEADERS_ENABLED=False,
+        RATELIMIT_ON_BREACH_CALLBACK=count_ip_limit_breach,
     )
     limiter.init_app(app)
     cors.init_app(
