@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import Protocol
 
 
@@ -31,4 +31,4 @@ class ManualClock:
 
 
 def to_datetime(epoch_seconds: float) -> datetime:
-    return datetime.fromtimestamp(epoch_seconds, tz=UTC)
+    return datetime.fromtimestamp(epoch_seconds, tz=timezone.utc)
