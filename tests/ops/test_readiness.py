@@ -12,6 +12,7 @@ import pytest
 from app import create_app
 from app.config import Settings
 from tests.conftest import TEST_ENV
+from tests.ops.helpers import sample
 from tests.support.servers import RedisProcess, free_port
 
 
@@ -43,11 +44,14 @@ def test_readyz_fails_when_redis_stops_and_recovers_when_it_returns(make_app, ow
     assert int(down.headers["Retry-After"]) >= 1
     assert seconds < 2, "the checks are bounded at 1 s"
     assert client.get("/healthz").status_code == 200
+    assert sample(app, "otp_auth_dependency_up", dependency="redis") == 0
+    assert sample(app, "otp_auth_dependency_up", dependency="database") == 1
 
     own_redis.start()  # the same port, the same app: no restart
     back = client.get("/readyz")
     assert back.status_code == 200
     assert back.get_json()["checks"]["redis"] == "ok"
+    assert sample(app, "otp_auth_dependency_up", dependency="redis") == 1
 
 
 def test_a_hung_redis_is_given_up_on_within_the_bound(make_app, own_redis):
