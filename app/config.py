@@ -124,6 +124,8 @@ class Settings:
     DATABASE_CONNECT_TIMEOUT_SECONDS: float = 2.0
     DATABASE_STATEMENT_TIMEOUT_SECONDS: float = 5.0
     LOG_LEVEL: str = "INFO"
+    # Set under gunicorn with several workers: prometheus_client keeps each worker's values there.
+    PROMETHEUS_MULTIPROC_DIR: str = ""
 
     OTP_LENGTH: int = 6
     OTP_TTL_SECONDS: int = 300
@@ -190,6 +192,7 @@ class Settings:
             DATABASE_CONNECT_TIMEOUT_SECONDS=_float(env, "DATABASE_CONNECT_TIMEOUT_SECONDS", 2.0),
             DATABASE_STATEMENT_TIMEOUT_SECONDS=_float(env, "DATABASE_STATEMENT_TIMEOUT_SECONDS", 5.0),
             LOG_LEVEL=_choice(env, "LOG_LEVEL", "INFO", ("debug", "info", "warning", "error")).upper(),
+            PROMETHEUS_MULTIPROC_DIR=_str(env, "PROMETHEUS_MULTIPROC_DIR"),
             OTP_LENGTH=otp_length,
             OTP_TTL_SECONDS=_int(env, "OTP_TTL_SECONDS", 300),
             OTP_MAX_ATTEMPTS=_int(env, "OTP_MAX_ATTEMPTS", 5),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import secrets
+import time
 from dataclasses import dataclass
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender
@@ -17,6 +18,7 @@ from app.errors import (
     SmsUnavailable,
 )
 from app.services.clock import Clock
+from app.services.events import Recorder
 from app.services.phones import phone_hint
 from app.services.tokens import TokenPair, TokenService
 from app.stores.otp import RedisOtpStore, StoreAnswer
@@ -47,12 +49,13 @@ def generate_code(length: int) -> str:
 
 class OtpService:
     def __init__(self, store: RedisOtpStore, tokens: TokenService, sender: SmsSender, clock: Clock,
-                 settings: OtpSettings) -> None:
+                 settings: OtpSettings, events: Recorder | None = None) -> None:
         self._store = store
         self._tokens = tokens
         self._sender = sender
         self._clock = clock
         self._settings = settings
+        self._events = events or Recorder()
 
     def message(self, code: str) -> str:
         minutes = max(1, math.ceil(self._settings.ttl / 60))
@@ -66,21 +69,30 @@ class OtpService:
         code = generate_code(cfg.length)
         answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member)
         if answer.status != "ok":
+            if answer.status in _SEND_RULES:
+                self._events.rate_limited(_SEND_RULES[answer.status])
             raise _send_refusal(answer)
         phone, user_id, is_test_number = answer.values
+        provider, seconds = TEST_NUMBER_PROVIDER, None
         if is_test_number != "1":
-            self._deliver(pre_token, member, phone, code)
+            provider, seconds = self._sender.name, self._deliver(pre_token, member, phone, code, user_id)
         self._store.finish_send(pre_token, member, delivered=True)
+        self._events.otp_sent(user_id, provider, ok=True, seconds=seconds)
         return SendResult(phone_hint(phone), cfg.ttl, cfg.resend_cooldown, user_id)
 
-    def _deliver(self, pre_token: str, member: str, phone: str, code: str) -> None:
-        """Sends the SMS; on any failure the reservation is undone, so no cooldown is charged."""
+    def _deliver(self, pre_token: str, member: str, phone: str, code: str, user_id: str) -> float:
+        """Sends the SMS and returns the provider's latency; on any failure the reservation
+        is undone, so no cooldown is charged."""
         delivered = False
+        started = time.perf_counter()
         try:
             self._sender.send(phone, self.message(code))
             delivered = True
+            return time.perf_counter() - started
         except SmsDeliveryError as error:
             log.warning("sms delivery failed", extra={"provider": self._sender.name, "reason": str(error)})
+            self._events.otp_sent(user_id, self._sender.name, ok=False, seconds=time.perf_counter() - started,
+                                  error=str(error))
             raise SmsUnavailable("The SMS provider did not take the message; try again.", retry_after=1) from None
         finally:
             if not delivered:
@@ -93,8 +105,14 @@ class OtpService:
             pre_token, code, self._clock.now(), secrets.token_hex(8), minted.session_id,
             minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at,
         )
+        # Every verdict but invalid_token names the login's user last.
+        user_id = answer.values[-1] if answer.values else ""
+        if answer.status in _CHECK_RESULTS:
+            self._events.otp_checked(_CHECK_RESULTS[answer.status], user_id)
+        elif answer.status == "account_locked":
+            self._events.rate_limited("otp_account_failures", user_id)
         if answer.status == "ok":
-            return minted.as_pair(answer.value, self._tokens.ttls)
+            return minted.as_pair(user_id, self._tokens.ttls)
         if answer.status == "otp_invalid":
             remaining = max(0, int(answer.value))
             raise OtpInvalid(
@@ -106,6 +124,25 @@ class OtpService:
         if answer.status == "otp_replaced":
             raise OtpExpired("That code was replaced by a newer one: use the code from the latest SMS.")
         raise _common_refusal(answer)
+
+
+# The provider label of sends to TEST_PHONE_NUMBERS, which reach no provider.
+TEST_NUMBER_PROVIDER = "test_number"
+# Store verdicts -> the rate-limit rule (metric label) that refused the send.
+_SEND_RULES = {
+    "cooldown": "otp_resend_cooldown",
+    "login_sends": "otp_sends_per_login",
+    "phone_cap": "otp_sends_per_phone",
+    "account_locked": "otp_account_failures",
+}
+# Store verdicts -> the result of the code check (metric label).
+_CHECK_RESULTS = {
+    "ok": "ok",
+    "otp_invalid": "invalid",
+    "otp_expired": "expired",
+    "otp_replaced": "expired",
+    "attempts_exceeded": "exceeded",
+}
 
 
 def _send_refusal(answer: StoreAnswer) -> Exception:

@@ -37,6 +37,7 @@ class RedisTokenStore:
                 "fails": 0, "sends": 0, "next_send": 0,
                 # The OTP scripts find the account and phone counters through these.
                 "fkey": self._keys.otp_account_failures(user_id), "pkey": self._keys.phone_sends(phone),
+                "dkey": self._keys.user_disabled(user_id),
                 **extra,
             },
         )
@@ -67,3 +68,10 @@ class RedisTokenStore:
     def revoke_user(self, user_id: str) -> int:
         """Revokes every session of a user; returns how many chains were cut."""
         return int(self._scripts.revoke_user(keys=[self._keys.user_chains(user_id)], args=[self._keys.prefix, user_id]))
+
+    def block_user(self, user_id: str, seconds: int) -> None:
+        """Marks the user disabled for `seconds`: the OTP scripts then refuse their pre-OTP tokens."""
+        self._redis.set(self._keys.user_disabled(user_id), "1", ex=seconds)
+
+    def unblock_user(self, user_id: str) -> None:
+        self._redis.delete(self._keys.user_disabled(user_id))
