@@ -23,9 +23,10 @@ class UserService:
         self._session = session
         self._passwords = passwords
 
-    def register(self, email: str, phone: str, password: str) -> User:
+    def register(self, email: str, phone: str, password: str, locale: str | None = None) -> User:
         """Creates the account; the commit is done before this returns, so a 201 is never lost."""
-        user = User(email=normalize_email(email), phone=phone, password_hash=self._passwords.hash(password))
+        user = User(email=normalize_email(email), phone=phone, password_hash=self._passwords.hash(password),
+                    locale=locale)
         self._session.add(user)
         try:
             self._session.commit()
