@@ -23,6 +23,8 @@ from app.services.login import LoginService
 from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
+from app.services.sms_text import SmsTexts
+from app.services.sms_text_catalog import load_catalog
 from app.services.tokens import TokenService, TokenTtls
 from app.services.users import UserService
 from app.stores.keys import KeyedHasher, Keys
@@ -54,7 +56,7 @@ class Services:
 def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
                    sms: SmsSender | None = None) -> Services:
     clock = clock or SystemClock()
-    sms = sms or build_sms_sender(settings)
+    sms = sms or build_sms_sender(settings, client, clock)
     metrics = Metrics(settings.PROMETHEUS_MULTIPROC_DIR, sms.name)
     audit = AuditTrail(db.session, clock, on_write_failure=metrics.audit_write_failures.inc)
     events = Recorder(metrics, audit, FlaskRequestScope())
@@ -79,18 +81,22 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         max_sends_per_login=settings.OTP_MAX_SENDS_PER_LOGIN,
         max_sends_per_phone_per_hour=settings.OTP_MAX_SENDS_PER_PHONE_PER_HOUR,
     )
+    texts = SmsTexts(load_catalog(settings.SMS_TEMPLATES_DIR), default_locale=settings.SMS_DEFAULT_LOCALE,
+                     sender=settings.SMS_SENDER_NAME, ttl_seconds=settings.OTP_TTL_SECONDS,
+                     webotp_domain=settings.SMS_WEBOTP_DOMAIN, android_app_hash=settings.SMS_ANDROID_APP_HASH)
     otp = OtpService(
         RedisOtpStore(client, keys, scripts, limits), tokens, sms, clock,
         OtpSettings(settings.OTP_LENGTH, settings.OTP_TTL_SECONDS, settings.OTP_RESEND_COOLDOWN_SECONDS,
                     settings.SMS_SENDER_NAME),
         events,
+        texts,
     )
     throttle = RedisLoginThrottle(client, keys, scripts, settings.LOGIN_FAILURE_WINDOW_SECONDS,
                                   settings.LOGIN_MAX_FAILURES)
     login = LoginService(users, passwords, throttle, tokens, otp, clock, settings.TEST_PHONE_NUMBERS,
                          settings.OTP_SEND_ON_LOGIN, events)
     schemas = RequestSchemas(phones, PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH),
-                             settings.OTP_LENGTH)
+                             settings.OTP_LENGTH, texts)
     admin = AdminService(db.session, users, tokens, audit, events, clock)
     readiness = Readiness(lambda: db.engine, client, metrics)
     return Services(settings, client, clock, sms, schemas, users, tokens, otp, login, metrics, events, admin,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from app.errors import ApiError, InvalidCredentials, RateLimited
@@ -42,7 +43,8 @@ class LoginService:
         self._send_on_login = send_on_login
         self._events = events or Recorder()
 
-    def login(self, email: str, password: str) -> LoginResult:
+    def login(self, email: str, password: str, languages: Iterable[tuple[str, float]] = ()) -> LoginResult:
+        """`languages` (Accept-Language) pick the SMS text when OTP_SEND_ON_LOGIN sends one."""
         email = normalize_email(email)
         # The attempt is reserved before the password is checked, so parallel guesses
         # cannot slip past the limit; a success clears the window.
@@ -65,12 +67,12 @@ class LoginService:
         self._events.stage("login_ok", user.id)
         self._users.record_login(user, password)
         self._events.login("ok")
-        token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone))
+        token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone), user.locale)
         result = LoginResult(token, self._tokens.ttls.pre_otp, phone_hint(user.phone), str(user.id))
         if not self._send_on_login:
             return result
         try:
-            self._otp.send(token)
+            self._otp.send(token, languages)
         except ApiError as refusal:
             # The login stands; the client can ask for the code with /send-otp.
             log.info("code not sent on login", extra={"code": refusal.code})

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import math
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.adapters.sms.base import SmsDeliveryError, SmsSender
+from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
 from app.errors import (
     InvalidToken,
     OtpAttemptsExceeded,
@@ -20,6 +20,8 @@ from app.errors import (
 from app.services.clock import Clock
 from app.services.events import Recorder
 from app.services.phones import phone_hint
+from app.services.sms_text import SmsTexts
+from app.services.sms_text_catalog import load_catalog
 from app.services.tokens import TokenPair, TokenService
 from app.stores.otp import RedisOtpStore, StoreAnswer
 
@@ -40,6 +42,7 @@ class SendResult:
     expires_in: int
     resend_after: int
     user_id: str = ""
+    provider: str = ""  # the SMS backend that took the code; "" when none was sent (TEST_PHONE_NUMBERS)
 
 
 def generate_code(length: int) -> str:
@@ -49,20 +52,24 @@ def generate_code(length: int) -> str:
 
 class OtpService:
     def __init__(self, store: RedisOtpStore, tokens: TokenService, sender: SmsSender, clock: Clock,
-                 settings: OtpSettings, events: Recorder | None = None) -> None:
+                 settings: OtpSettings, events: Recorder | None = None, texts: SmsTexts | None = None) -> None:
         self._store = store
         self._tokens = tokens
         self._sender = sender
         self._clock = clock
         self._settings = settings
         self._events = events or Recorder()
+        self._texts = texts or SmsTexts(load_catalog(), sender=settings.sender_name, ttl_seconds=settings.ttl)
 
-    def message(self, code: str) -> str:
-        minutes = max(1, math.ceil(self._settings.ttl / 60))
-        return f"{code} is your {self._settings.sender_name} code. It expires in {minutes} minutes."
+    def message(self, code: str, locale: str | None = None) -> str:
+        return self._texts.render(code, locale)
 
-    def send(self, pre_token: str) -> SendResult:
-        """Replaces the login's code with a new one and texts it to the account's phone."""
+    def send(self, pre_token: str, languages: Iterable[tuple[str, float]] = ()) -> SendResult:
+        """Replaces the login's code with a new one and texts it to the account's phone.
+
+        The text is in the locale saved at signup, else the best of `languages`
+        (Accept-Language pairs of tag and q-value), else the default.
+        """
         cfg = self._settings
         now = self._clock.now()
         member = secrets.token_hex(8)
@@ -72,27 +79,30 @@ class OtpService:
             if answer.status in _SEND_RULES:
                 self._events.rate_limited(_SEND_RULES[answer.status])
             raise _send_refusal(answer)
-        phone, user_id, is_test_number = answer.values
+        phone, user_id, is_test_number, saved_locale = answer.values
         provider, seconds = TEST_NUMBER_PROVIDER, None
         if is_test_number != "1":
-            provider, seconds = self._sender.name, self._deliver(pre_token, member, phone, code, user_id)
+            locale = self._texts.choose(saved_locale, languages)
+            provider, seconds = self._deliver(pre_token, member, phone, self.message(code, locale), user_id)
+            log.info("otp sent", extra={"provider": provider, "locale": locale, "user_id": user_id})
         self._store.finish_send(pre_token, member, delivered=True)
         self._events.otp_sent(user_id, provider, ok=True, seconds=seconds)
-        return SendResult(phone_hint(phone), cfg.ttl, cfg.resend_cooldown, user_id)
+        return SendResult(phone_hint(phone), cfg.ttl, cfg.resend_cooldown, user_id,
+                          "" if provider == TEST_NUMBER_PROVIDER else provider)
 
-    def _deliver(self, pre_token: str, member: str, phone: str, code: str, user_id: str) -> float:
-        """Sends the SMS and returns the provider's latency; on any failure the reservation
+    def _deliver(self, pre_token: str, member: str, phone: str, body: str, user_id: str) -> tuple[str, float]:
+        """Sends the SMS; returns the provider that took it and its latency. On any failure the reservation
         is undone, so no cooldown is charged."""
         delivered = False
         started = time.perf_counter()
         try:
-            self._sender.send(phone, self.message(code))
+            provider = delivered_by(self._sender, phone, body)
             delivered = True
-            return time.perf_counter() - started
+            return provider, time.perf_counter() - started
         except SmsDeliveryError as error:
-            log.warning("sms delivery failed", extra={"provider": self._sender.name, "reason": str(error)})
-            self._events.otp_sent(user_id, self._sender.name, ok=False, seconds=time.perf_counter() - started,
-                                  error=str(error))
+            failed = error.provider or self._sender.name
+            log.warning("sms delivery failed", extra={"provider": failed, "reason": str(error)})
+            self._events.otp_sent(user_id, failed, ok=False, seconds=time.perf_counter() - started, error=str(error))
             raise SmsUnavailable("The SMS provider did not take the message; try again.", retry_after=1) from None
         finally:
             if not delivered:

@@ -57,10 +57,12 @@ class TokenService:
         self.ttls = ttls
         self._events = events or Recorder()
 
-    def issue_pre_otp(self, user_id: str, phone: str, fixed_code: str | None = None) -> str:
-        """A pre-OTP token; `fixed_code` is the accepted code of a TEST_PHONE_NUMBERS entry."""
+    def issue_pre_otp(self, user_id: str, phone: str, fixed_code: str | None = None,
+                      locale: str | None = None) -> str:
+        """A pre-OTP token; `fixed_code` is the accepted code of a TEST_PHONE_NUMBERS entry,
+        `locale` the language saved at signup for the SMS."""
         token = new_token()
-        self._store.create_pre(token, user_id, phone, self._clock.now() + self.ttls.pre_otp, fixed_code)
+        self._store.create_pre(token, user_id, phone, self._clock.now() + self.ttls.pre_otp, fixed_code, locale)
         return token
 
     def mint_pair(self, session_id: str | None = None) -> MintedPair:

@@ -26,10 +26,10 @@ class UserService:
         self._passwords = passwords
         self._events = events or Recorder()
 
-    def register(self, email: str, phone: str, password: str) -> User:
+    def register(self, email: str, phone: str, password: str, locale: str | None = None) -> User:
         """Creates the account; the commit is done before this returns, so a 201 is never lost."""
         user = User(id=uuid.uuid4(), email=normalize_email(email), phone=phone,
-                    password_hash=self._passwords.hash(password))
+                    password_hash=self._passwords.hash(password), locale=locale)
         self._session.add(user)
         self._events.stage("signup", user.id)  # one commit writes the account and its audit row
         try:

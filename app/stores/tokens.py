@@ -26,9 +26,11 @@ class RedisTokenStore:
         self._scripts = scripts
 
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
-                   fixed_code: str | None = None) -> None:
+                   fixed_code: str | None = None, locale: str | None = None) -> None:
         key = self._keys.token(raw_token)
         extra = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
+        if locale:  # the SMS language, so that sending needs no database read
+            extra["locale"] = locale
         pipe = self._redis.pipeline(transaction=True)
         pipe.hset(
             key,

@@ -1,4 +1,4 @@
-"""Revision 0002 (auth_events, users.disabled_at) upgrades and downgrades on SQLite and PostgreSQL."""
+"""Revisions 0002 (auth_events, users.disabled_at) and 0003 (users.locale), up and down, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -55,17 +55,17 @@ def test_upgrade_downgrade_upgrade(empty_database_url, redis_url):
             flask_migrate.upgrade()
             shape = _shape(db.engine)
             assert "auth_events" in shape["tables"]
-            assert "disabled_at" in shape["user_columns"]
+            assert {"disabled_at", "locale"} <= shape["user_columns"]
             assert shape["event_indexes"]["ix_auth_events_user_id_created_at"] == ["user_id", "created_at"]
             assert shape["event_indexes"]["ix_auth_events_created_at"] == ["created_at"]
             with db.engine.begin() as connection:
                 revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            assert revision == "0002"
+            assert revision == "0003"
 
             flask_migrate.downgrade(revision="0001")
             shape = _shape(db.engine)
             assert "auth_events" not in shape["tables"]
-            assert "disabled_at" not in shape["user_columns"]
+            assert not {"disabled_at", "locale"} & shape["user_columns"]
             assert {"id", "email", "phone", "password_hash"} <= shape["user_columns"]
 
             flask_migrate.upgrade()
@@ -77,7 +77,7 @@ def test_upgrade_downgrade_upgrade(empty_database_url, redis_url):
 
 
 def test_models_match_the_migrations(app):
-    """Autogenerate finds nothing to add: the models and revision 0002 describe the same schema."""
+    """Autogenerate finds nothing to add: the models and the revisions describe the same schema."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
