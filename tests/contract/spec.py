@@ -62,7 +62,7 @@ def _header_value(raw: str, schema: dict[str, Any]) -> Any:
 
 
 def assert_documented(path: str, method: str, response: Any) -> Any:
-    """Checks a Flask test-client or `requests` response; returns its JSON body (or None)."""
+    """Checks a Flask test-client response; returns its JSON body (or None)."""
     status = response.status_code
     definition, pointer = response_definition(path, method, status)
     for name, header in definition.get("headers", {}).items():
@@ -71,7 +71,7 @@ def assert_documented(path: str, method: str, response: Any) -> Any:
             assert name in response.headers, f"{method.upper()} {path} {status}: missing header {name}"
             Draft202012Validator(header["schema"]).validate(_header_value(response.headers[name], header["schema"]))
     content = definition.get("content")
-    body = response.get_data() if hasattr(response, "get_data") else response.content
+    body = response.get_data()
     if not content or method.lower() == "head":
         assert not body, f"{method.upper()} {path} {status}: undocumented body"
         return None
