@@ -12,7 +12,7 @@ import math
 import time
 
 import redis
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -40,8 +40,14 @@ def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> No
     )
     limiter.init_app(app)
     for endpoint, limit in ip_limits(settings).items():
-        app.view_functions[endpoint] = limiter.limit(limit)(app.view_functions[endpoint])
+        app.view_functions[endpoint] = limiter.limit(limit, deduct_when=_served)(app.view_functions[endpoint])
     app.extensions[EXTENSION_KEY] = limiter
+
+
+def _served(response: Response) -> bool:
+    """Only answers the service stood behind count: a client retrying through an outage
+    (503) must not find itself locked out once the outage ends."""
+    return response.status_code < 500
 
 
 def seconds_until_reset() -> int:

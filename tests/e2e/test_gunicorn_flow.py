@@ -58,10 +58,12 @@ def server(tmp_path, redis_url, database_url):
         try:
             if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused before the bind, or a read timeout while workers boot
             time.sleep(0.1)
     else:
         proc.kill()
+        proc.wait(timeout=15)
+        log.close()
         pytest.fail("gunicorn did not come up: " + (tmp_path / "gunicorn.log").read_text()[-2000:])
     yield base, outbox
     proc.terminate()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -70,8 +71,18 @@ class RedisProcess:
             finally:
                 client.close()
 
+    def pause(self) -> None:
+        """Freezes the server (SIGSTOP): the kernel still accepts connections, nothing answers."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
+            self.resume()  # a frozen process would never act on SIGTERM
             self.proc.terminate()
             self.proc.wait(timeout=10)
         self.proc = None
