@@ -38,8 +38,8 @@ def healed(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def server(stack: Stack) -> GunicornProcess:
-    """One gunicorn (3 workers x 2 threads) shared by the HTTP fault and race tests."""
-    return stack.gunicorn()
+    """One gunicorn (3 workers x 4 threads) shared by the HTTP fault, race, kill and soak tests."""
+    return stack.gunicorn(workers=3, threads=4)
 
 
 @pytest.fixture

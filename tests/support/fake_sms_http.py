@@ -25,7 +25,8 @@ _MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Messages\.json$")
 
 
 class FakeSmsProvider:
-    """Modes: "ok"; "fail" (HTTP 500); "hang" (never answers); "slow" (answers after `delay`)."""
+    """Modes: "ok"; "fail" (HTTP 500); "hang" (never answers); "slow" (answers after `delay`);
+    "garbage" (HTTP 200 with an HTML page, as a captive proxy might answer)."""
 
     def __init__(self) -> None:
         self.mode = "ok"
@@ -56,7 +57,7 @@ class FakeSmsProvider:
         }
 
     def set_mode(self, mode: str, delay: float = 0.0) -> None:
-        assert mode in ("ok", "fail", "hang", "slow"), mode
+        assert mode in ("ok", "fail", "hang", "slow", "garbage"), mode
         # Let go of requests hung under the previous mode.
         self._release.set()
         self._release = threading.Event()
@@ -92,6 +93,12 @@ class FakeSmsProvider:
             return  # closes without an answer
         if mode == "fail":
             _reply(handler, 500, {"code": 20500, "message": "Internal Server Error", "status": 500})
+            return
+        if mode == "garbage":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html")
+            handler.end_headers()
+            handler.wfile.write(b"<html><body>Proxy error</body></html>")
             return
         if mode == "slow":
             time.sleep(delay)
