@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := app
 
-.PHONY: run test lint migrate clean
+.PHONY: run test lint migrate clean soak reliability-figures
 
 # Reinstall only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -25,6 +25,15 @@ run: migrate
 
 test: $(BIN)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Mixed flows against gunicorn on a private PostgreSQL + Redis; fails on any 5xx or lost signup.
+SOAK_SECONDS ?= 60
+soak: $(BIN)/.installed
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m tests.reliability.soak
+
+# Latency of each outage answer and time to recover, for docs/reliability.md.
+reliability-figures: $(BIN)/.installed
+	$(BIN)/python -m tests.reliability.figures
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check app tests

@@ -45,7 +45,8 @@ def guarded(call: Callable[[], Any]) -> tuple[str, Any]:
     """(outcome, response), or (CONNECTION_ERROR, None) when the server hung up on us."""
     try:
         response = call()
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+        # Refused, reset, or cut between the headers and the body (a worker killed mid-answer).
         return CONNECTION_ERROR, None
     return outcome(response), response
 

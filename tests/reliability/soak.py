@@ -24,6 +24,7 @@ from tests.support.gunicorn import GunicornProcess
 from tests.support.http_client import HttpClient
 
 PASSWORD = "soak test passphrase"
+RSS_SAMPLE_SECONDS = 10.0
 
 
 @dataclass
@@ -36,6 +37,7 @@ class SoakReport:
     flows_completed: int = 0
     rss_start_kib: dict[int, int] = field(default_factory=dict)
     rss_end_kib: dict[int, int] = field(default_factory=dict)
+    rss_over_time: list[tuple[int, int]] = field(default_factory=list)  # (second, total worker KiB)
 
     @property
     def requests(self) -> int:
@@ -59,6 +61,7 @@ class SoakReport:
             "server_errors": self.server_errors,
             "worker_rss_kib_start": sorted(self.rss_start_kib.values()),
             "worker_rss_kib_end": sorted(self.rss_end_kib.values()),
+            "worker_rss_total_kib_over_time": self.rss_over_time,
             "outcomes": dict(sorted(self.tally.items())),
         }
 
@@ -141,8 +144,15 @@ def soak(stack: Stack, server: GunicornProcess, seconds: float, clients: int) ->
         finally:
             client.http.close()
 
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        for future in [pool.submit(client_loop, index) for index in range(clients)]:
+    def sample_memory() -> None:
+        """Total worker RSS every RSS_SAMPLE_SECONDS: growth that levels off is warm-up, not a leak."""
+        while time.monotonic() < deadline:
+            report.rss_over_time.append((round(time.monotonic() - started), sum(server.worker_rss_kib().values())))
+            time.sleep(min(RSS_SAMPLE_SECONDS, max(0.0, deadline - time.monotonic())))
+
+    with ThreadPoolExecutor(max_workers=clients + 1) as pool:
+        futures = [pool.submit(client_loop, index) for index in range(clients)] + [pool.submit(sample_memory)]
+        for future in futures:
             future.result()
     report.seconds = time.monotonic() - started
     report.rss_end_kib = server.worker_rss_kib()

@@ -118,3 +118,31 @@ def test_busy_timeout_bounds_a_locked_sqlite_file(sqlite_app, stack):
     finally:
         blocker.close()
     flow.signup()
+
+
+def test_outage_log_line_names_the_dependency(make_fault_app, stack, caplog):
+    client = make_fault_app().test_client()
+    flow = AuthFlow(client, stack.sms)
+    stack.postgres.stop()
+    assert_outage_answer(client.post("/api/v1/signup", json=flow.new_identity()))
+    stack.postgres.start()
+    stack.redis.stop()
+    assert_outage_answer(client.post("/api/v1/signup", json=flow.new_identity()))
+    outages = [r for r in caplog.records if r.getMessage().startswith("dependency unavailable")]
+    assert [r.dependency for r in outages] == ["database", "redis"]
+    assert all(r.levelname == "WARNING" and r.request_id for r in outages)
+
+
+def test_a_frozen_database_answers_503_instead_of_holding_the_request(make_fault_app, stack):
+    """Postmaster and backends frozen: pooled connections get no answer; the server's own
+    statement_timeout cannot fire, the client-side bound does."""
+    app = make_fault_app(DATABASE_STATEMENT_TIMEOUT_SECONDS="0.5")
+    flow = AuthFlow(app.test_client(), stack.sms)
+    flow.signup()  # a pooled connection to a live backend
+    freeze = stack.postgres.freeze()
+    try:
+        assert_outage_answer(flow.client.post("/api/v1/signup", json=flow.new_identity()))
+        assert_not_ready(flow.client, "database")
+    finally:
+        stack.postgres.thaw(freeze)
+    flow.signup()  # the broken connection was discarded, a fresh one serves

@@ -11,6 +11,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -60,6 +61,22 @@ class PostgresCluster:
     def stop(self) -> None:
         """Fast shutdown: open sessions are cut, as when a database host goes away."""
         self._run(postgres_tool("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
+
+    def postmaster_pid(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def freeze(self) -> list[int]:
+        """SIGSTOPs the postmaster and every backend: a database host that hangs. Returns the pids."""
+        postmaster = self.postmaster_pid()
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        pids = [postmaster, *map(int, children)]
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        return pids
+
+    def thaw(self, pids: list[int]) -> None:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
 
     def is_running(self) -> bool:
         result = subprocess.run(self._command(postgres_tool("pg_ctl"), "-D", str(self.data), "status"),
