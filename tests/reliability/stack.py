@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,6 +93,11 @@ def dispose(app: Flask) -> None:
     """Closes an in-process app's database and Redis connections."""
     with app.app_context():
         db.session.remove()
+        # A /readyz check abandoned after 1 s may still hold a pooled connection; dispose()
+        # would orphan it (and psycopg warn when it is collected), so let it come back first.
+        deadline = time.monotonic() + 15
+        while db.engine.pool.checkedout() and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.01)
         db.engine.dispose()
     app.extensions["otp_auth"].redis.close()
 
