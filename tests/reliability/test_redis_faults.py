@@ -3,10 +3,16 @@ fails, liveness holds, and the service heals by itself when Redis is back."""
 
 from __future__ import annotations
 
-import pytest
+import socket
 
+import pytest
+import redis
+
+from app.adapters import redis_client
+from app.config import Settings
 from tests.reliability.probes import assert_not_ready, assert_outage_answer, assert_ready, call_all, redis_probes
 from tests.support.flow import bearer
+from tests.support.servers import RedisProcess
 
 FAULTS = ["stopped", "frozen"]
 
@@ -55,3 +61,25 @@ def test_redis_outage_answers_503_then_heals(api, stack, fault):
         # A Redis restarted without persistence has forgotten every token: sign in again.
         assert old_session.status_code == 401
         assert old_session.get_json()["code"] == "invalid_token"
+
+
+def test_connect_timeout_bounds_a_redis_that_takes_no_more_connections(tmp_path):
+    """Frozen, with its accept queue full: new connections get no SYN-ACK, only the
+    connect timeout ends the wait (the frozen cases above end on the socket timeout)."""
+    server = RedisProcess(extra_args=("--tcp-backlog", "1")).start()
+    waiting: list[socket.socket] = []
+    try:
+        server.pause()
+        for _ in range(8):
+            sock = socket.socket()
+            sock.setblocking(False)
+            sock.connect_ex(("127.0.0.1", server.port))
+            waiting.append(sock)
+        client = redis_client.connect(Settings.from_env({"REDIS_URL": server.url}), str(tmp_path))
+        with pytest.raises(redis.exceptions.TimeoutError, match="connecting"):
+            client.ping()
+        client.close()
+    finally:
+        for sock in waiting:
+            sock.close()
+        server.close()

@@ -43,8 +43,9 @@ def redis_server_binary() -> str:
 class RedisProcess:
     """A redis-server this test controls: it can stop, pause and restart it."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, extra_args: tuple[str, ...] = ()) -> None:
         self.port = port or free_port()
+        self.extra_args = extra_args
         self.dir = tempfile.mkdtemp(prefix="otp-auth-redis-")
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -55,7 +56,7 @@ class RedisProcess:
     def start(self) -> RedisProcess:
         self.proc = subprocess.Popen(
             [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.dir],
+             "--appendonly", "no", "--dir", self.dir, *self.extra_args],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
