@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := app
 
-.PHONY: run test lint migrate clean cluster-up cluster-down
+.PHONY: run test lint migrate clean cluster-up cluster-down soak reliability-figures
 
 # Reinstall only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -32,6 +32,15 @@ cluster-up: $(BIN)/.installed
 
 cluster-down:
 	$(BIN)/python scripts/cluster.py down
+
+# Mixed flows against gunicorn on a private PostgreSQL + Redis; fails on any 5xx or lost signup.
+SOAK_SECONDS ?= 60
+soak: $(BIN)/.installed
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m tests.reliability.soak
+
+# Latency of each outage answer and time to recover, for docs/reliability.md.
+reliability-figures: $(BIN)/.installed
+	$(BIN)/python -m tests.reliability.figures
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check app tests

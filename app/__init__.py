@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from app.adapters import redis_client
+from app.adapters.database import bound_server_waits
 from app.adapters.sms.base import SmsSender
 from app.api import register_blueprints
 from app.cli import register_commands
@@ -108,6 +109,9 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     )
     if (settings.DATABASE_URL or "sqlite").startswith("sqlite"):
         _tune_sqlite(app)
+    else:
+        with app.app_context():
+            bound_server_waits(db.engine, settings.DATABASE_STATEMENT_TIMEOUT_SECONDS)
 
 
 def _tune_sqlite(app: Flask) -> None:
