@@ -13,6 +13,7 @@ from app.adapters.sms.base import SmsSender
 from app.api import register_blueprints
 from app.config import ConfigError, Settings
 from app.container import build_services, install
+from app.debug_guard import flask_class
 from app.errors import register_error_handlers
 from app.extensions import cors, db, migrate
 from app.ip_limits import install_ip_limits
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         # One line naming the setting, then an exit with no traceback to dig through.
         print(f"otp-auth: configuration error: {error}", file=sys.stderr, flush=True)
         raise SystemExit(CONFIG_ERROR_EXIT_CODE) from None
-    app = Flask(__name__, static_folder=None)
+    app = flask_class(settings)(__name__, static_folder=None)
     settings = _with_development_secret(settings, app.instance_path)
     configure_logging(settings.LOG_LEVEL)
     _configure_flask(app, settings)

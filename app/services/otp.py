@@ -16,6 +16,7 @@ from app.errors import (
     RateLimited,
     SmsUnavailable,
 )
+from app.security_metrics import SmsBudgetMonitor
 from app.services.clock import Clock
 from app.services.phones import phone_hint
 from app.services.tokens import TokenPair, TokenService
@@ -47,12 +48,13 @@ def generate_code(length: int) -> str:
 
 class OtpService:
     def __init__(self, store: RedisOtpStore, tokens: TokenService, sender: SmsSender, clock: Clock,
-                 settings: OtpSettings) -> None:
+                 settings: OtpSettings, budget: SmsBudgetMonitor | None = None) -> None:
         self._store = store
         self._tokens = tokens
         self._sender = sender
         self._clock = clock
         self._settings = settings
+        self._budget = budget or SmsBudgetMonitor(0)
 
     def message(self, code: str) -> str:
         minutes = max(1, math.ceil(self._settings.ttl / 60))
@@ -65,9 +67,12 @@ class OtpService:
         member = secrets.token_hex(8)
         code = generate_code(cfg.length)
         answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member)
+        if answer.status == "sms_budget":
+            self._budget.refused(float(answer.value))
         if answer.status != "ok":
             raise _send_refusal(answer)
-        phone, user_id, is_test_number = answer.values
+        phone, user_id, is_test_number, budget_used = answer.values
+        self._budget.counted(int(budget_used))
         if is_test_number != "1":
             self._deliver(pre_token, member, phone, code)
         self._store.finish_send(pre_token, member, delivered=True)
@@ -114,6 +119,9 @@ def _send_refusal(answer: StoreAnswer) -> Exception:
         return RateLimited("This login has used all its codes; log in again to get more.", retry_after=wait)
     if answer.status == "phone_cap":
         return RateLimited("Too many codes were sent to this phone in the last hour.", retry_after=wait)
+    if answer.status == "sms_budget":
+        # The service-wide hourly budget is spent (SMS_MAX_PER_HOUR): a pumping defence, not the caller's fault.
+        return SmsUnavailable("Text messages are paused for now; try again later.", retry_after=wait)
     return _common_refusal(answer)
 
 
