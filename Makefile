@@ -21,7 +21,7 @@ migrate: $(BIN)/.installed
 # Development server: embedded SQLite + embedded Redis + console SMS backend.
 run: migrate
 	$(BIN)/gunicorn "app:create_app()" --bind $(HOST):$(PORT) --workers 1 --threads 8 \
-		--no-control-socket --access-logfile - --graceful-timeout 10
+		--no-control-socket --graceful-timeout 10
 
 test: $(BIN)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)

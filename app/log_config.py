@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO
 
 from flask import g, has_request_context
 from pythonjsonlogger.json import JsonFormatter
@@ -16,16 +17,43 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        JsonFormatter(
-            "%(asctime)s %(levelname)s %(name)s %(message)s",
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-            datefmt="%Y-%m-%dT%H:%M:%S%z",
-        )
-    )
+_FORMAT = {
+    "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+    "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+}
+
+
+def json_handler(stream: TextIO) -> logging.Handler:
+    """A handler writing one JSON object a line, with the request id of the line's request."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter(**_FORMAT))  # type: ignore[arg-type]
     handler.addFilter(RequestIdFilter())
+    return handler
+
+
+def gunicorn_logconfig_dict() -> dict[str, object]:
+    """gunicorn's `logconfig_dict`: its own lines (boot, signals, worker exits) as JSON on stderr.
+
+    The root logger is left to the app (configure_logging), and gunicorn's access log is
+    silenced: the app already writes one JSON line per request, with more in it."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "root": {"level": "INFO", "handlers": []},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+        },
+        "handlers": {
+            "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        },
+        "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter", **_FORMAT}},
+    }
+
+
+def configure_logging(level: str) -> None:
+    handler = json_handler(sys.stderr)
     root = logging.getLogger()
     # Replace, not add: create_app may run more than once in a process (tests, CLI).
     for old in [h for h in root.handlers if getattr(h, "_otp_auth", False)]:

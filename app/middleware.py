@@ -1,4 +1,4 @@
-"""Per-request plumbing: request ids, security headers, body limit, access log."""
+"""Per-request plumbing: request ids, security headers, body limit, access log and HTTP metrics."""
 
 from __future__ import annotations
 
@@ -12,9 +12,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
+from app.container import services
 
 MAX_BODY_BYTES = 64 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+# Metric labels stay bounded whatever a client sends: unknown paths and methods share one value.
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
+UNMATCHED_ROUTE = "unmatched"
 access_log = logging.getLogger("otp_auth.access")
 
 
@@ -52,15 +56,21 @@ def _finish_request(response: Response) -> Response:
         # Token-bearing bodies must never sit in a shared or browser cache.
         response.headers["Cache-Control"] = "no-store"
     started = g.get("started_at")
+    seconds = time.perf_counter() - started if started else 0.0
+    route = request.url_rule.rule if request.url_rule else None
     access_log.info(
         "request",
         extra={
             "method": request.method,
-            "route": request.url_rule.rule if request.url_rule else None,
+            "route": route,
             "path": request.path,
             "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+            "duration_ms": round(seconds * 1000, 2),
             "client_ip": request.remote_addr,
+            # Set by the services' recorder once the request is known to be about a user.
+            "user_id": g.get("user_id"),
         },
     )
+    method = request.method if request.method in _METHODS else "other"
+    services().metrics.observe_request(route or UNMATCHED_ROUTE, method, response.status_code, seconds)
     return response

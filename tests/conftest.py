@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import Settings
 from app.extensions import db
-from app.models import User
+from app.models import AuthEvent, User
 from app.services.clock import ManualClock
 from tests.support.flow import AuthFlow
 from tests.support.servers import RedisProcess, in_ci, postgres_database
@@ -137,6 +137,7 @@ def make_app(env: dict[str, str], clock: ManualClock, sms: RecordingSmsSender) -
         with app.app_context():
             db.session.remove()
             db.session.query(User).delete()
+            db.session.query(AuthEvent).delete()
             db.session.commit()
             db.engine.dispose()
         app.extensions["otp_auth"].redis.close()

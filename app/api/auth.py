@@ -1,6 +1,6 @@
 """Signup and password login."""
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from app.api._http import json_body
 from app.container import services
@@ -13,7 +13,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1")
 def signup():  # type: ignore[no-untyped-def]
     svc = services()
     data = json_body(svc.schemas.signup)
-    user = svc.users.register(data["email"], data["phone"], data["password"])
+    user = svc.users.register(data["email"], data["phone"], data["password"], data.get("locale"))
     return user_body(user), 201
 
 
@@ -21,4 +21,4 @@ def signup():  # type: ignore[no-untyped-def]
 def login():  # type: ignore[no-untyped-def]
     svc = services()
     data = json_body(svc.schemas.login)
-    return login_body(svc.login.login(data["email"], data["password"]))
+    return login_body(svc.login.login(data["email"], data["password"], request.accept_languages))

@@ -1,6 +1,6 @@
 """The second factor: send a code, validate it."""
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from app.api._http import bearer_token, json_body
 from app.container import services
@@ -14,7 +14,7 @@ def send_otp():  # type: ignore[no-untyped-def]
     svc = services()
     token = bearer_token()
     json_body(svc.schemas.empty)
-    return sent_body(svc.otp.send(token))
+    return sent_body(svc.otp.send(token, request.accept_languages))
 
 
 @bp.post("/validate-otp")

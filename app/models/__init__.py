@@ -1,5 +1,6 @@
 """SQLAlchemy models. Import them here so Alembic sees every table."""
 
+from app.models.auth_event import AuthEvent
 from app.models.user import User
 
-__all__ = ["User"]
+__all__ = ["AuthEvent", "User"]

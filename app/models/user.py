@@ -23,6 +23,10 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set by `flask users disable`: such an account cannot log in (answered like a wrong password).
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # BCP 47 tag chosen at signup (e.g. "pt-BR"); picks the language of the SMS texts.
+    locale: Mapped[str | None] = mapped_column(String(35), nullable=True)
 
     def __repr__(self) -> str:  # never includes the hash
         return f"<User {self.id}>"

@@ -9,17 +9,22 @@ from marshmallow import Schema, ValidationError, post_load, validate, validates,
 from app.schemas.fields import StrictString, TrimmedEmail
 from app.services.passwords import PasswordPolicy
 from app.services.phones import PhonePolicy, PhoneRejected
+from app.services.sms_text import LocaleRejected, SmsTexts
 
 
 class SignupSchema(Schema):
     email = TrimmedEmail(required=True)
     password = StrictString(required=True)
     phone = StrictString(required=True, validate=validate.Length(min=1, max=32))
+    # Optional BCP 47 tag for the SMS language; null means no preference.
+    locale = StrictString(required=False, allow_none=True, validate=validate.Length(min=1, max=35))
 
-    def __init__(self, phones: PhonePolicy, passwords: PasswordPolicy, **kwargs: Any) -> None:
+    def __init__(self, phones: PhonePolicy, passwords: PasswordPolicy, texts: SmsTexts | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._phones = phones
         self._passwords = passwords
+        self._texts = texts
 
     @validates("phone")
     def _check_phone(self, value: str, **_: Any) -> None:
@@ -27,6 +32,14 @@ class SignupSchema(Schema):
             self._phones.normalize(value)
         except PhoneRejected as error:
             raise ValidationError(str(error)) from None
+
+    @validates("locale")
+    def _check_locale(self, value: str | None, **_: Any) -> None:
+        if value is not None and self._texts is not None:
+            try:
+                self._texts.normalize(value)
+            except LocaleRejected as error:
+                raise ValidationError(str(error)) from None
 
     @validates_schema(skip_on_field_errors=False)
     def _check_password(self, data: dict[str, Any], **_: Any) -> None:
@@ -39,6 +52,8 @@ class SignupSchema(Schema):
     @post_load
     def _normalize(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         data["phone"] = self._phones.normalize(data["phone"])
+        if data.get("locale") and self._texts is not None:
+            data["locale"] = self._texts.normalize(data["locale"])
         return data
 
 
@@ -72,8 +87,9 @@ class RefreshSchema(Schema):
 class RequestSchemas:
     """The schema instances of one app, built from its settings."""
 
-    def __init__(self, phones: PhonePolicy, passwords: PasswordPolicy, otp_length: int) -> None:
-        self.signup = SignupSchema(phones, passwords)
+    def __init__(self, phones: PhonePolicy, passwords: PasswordPolicy, otp_length: int,
+                 texts: SmsTexts | None = None) -> None:
+        self.signup = SignupSchema(phones, passwords, texts)
         self.login = LoginSchema()
         self.empty = EmptySchema()
         self.validate_otp = ValidateOtpSchema(otp_length)

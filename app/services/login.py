@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from app.errors import ApiError, InvalidCredentials, RateLimited
 from app.services.clock import Clock
+from app.services.events import Recorder
 from app.services.otp import OtpService
 from app.services.passwords import Passwords
 from app.services.phones import phone_hint
@@ -29,7 +31,8 @@ class LoginResult:
 
 class LoginService:
     def __init__(self, users: UserService, passwords: Passwords, throttle: RedisLoginThrottle, tokens: TokenService,
-                 otp: OtpService, clock: Clock, test_numbers: dict[str, str], send_on_login: bool) -> None:
+                 otp: OtpService, clock: Clock, test_numbers: dict[str, str], send_on_login: bool,
+                 events: Recorder | None = None) -> None:
         self._users = users
         self._passwords = passwords
         self._throttle = throttle
@@ -38,26 +41,38 @@ class LoginService:
         self._clock = clock
         self._test_numbers = test_numbers
         self._send_on_login = send_on_login
+        self._events = events or Recorder()
 
-    def login(self, email: str, password: str) -> LoginResult:
+    def login(self, email: str, password: str, languages: Iterable[tuple[str, float]] = ()) -> LoginResult:
+        """`languages` (Accept-Language) pick the SMS text when OTP_SEND_ON_LOGIN sends one."""
         email = normalize_email(email)
         # The attempt is reserved before the password is checked, so parallel guesses
         # cannot slip past the limit; a success clears the window.
         wait = self._throttle.begin(email, self._clock.now(), secrets.token_hex(8))
         if wait > 0:
+            self._events.rate_limited("login_account_failures")
+            self._events.login("locked")
             raise RateLimited("Too many failed logins for this account; wait and try again.", retry_after=wait)
         user = self._users.find_by_email(email)
         # Unknown emails are verified against a dummy hash: same answer, same cost.
         if not self._passwords.verify(user.password_hash if user else None, password) or user is None:
+            self._events.login("invalid_credentials", user.id if user else None)
+            raise InvalidCredentials("The email or password is not right.")
+        if user.disabled_at is not None:
+            # Answered exactly like a wrong password, so the response tells nothing about the account;
+            # the attempt stays counted against the account's failure window.
+            self._events.login("disabled", user.id)
             raise InvalidCredentials("The email or password is not right.")
         self._throttle.succeeded(email)
+        self._events.stage("login_ok", user.id)
         self._users.record_login(user, password)
-        token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone))
+        self._events.login("ok")
+        token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone), user.locale)
         result = LoginResult(token, self._tokens.ttls.pre_otp, phone_hint(user.phone), str(user.id))
         if not self._send_on_login:
             return result
         try:
-            self._otp.send(token)
+            self._otp.send(token, languages)
         except ApiError as refusal:
             # The login stands; the client can ask for the code with /send-otp.
             log.info("code not sent on login", extra={"code": refusal.code})

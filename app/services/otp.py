@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-import math
 import secrets
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.adapters.sms.base import SmsDeliveryError, SmsSender
+from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
 from app.errors import (
     InvalidToken,
     OtpAttemptsExceeded,
@@ -18,7 +19,10 @@ from app.errors import (
 )
 from app.security_metrics import SmsBudgetMonitor
 from app.services.clock import Clock
+from app.services.events import Recorder
 from app.services.phones import phone_hint
+from app.services.sms_text import SmsTexts
+from app.services.sms_text_catalog import load_catalog
 from app.services.tokens import TokenPair, TokenService
 from app.stores.otp import RedisOtpStore, StoreAnswer
 
@@ -39,6 +43,7 @@ class SendResult:
     expires_in: int
     resend_after: int
     user_id: str = ""
+    provider: str = ""  # the SMS backend that took the code; "" when none was sent (TEST_PHONE_NUMBERS)
 
 
 def generate_code(length: int) -> str:
@@ -48,20 +53,26 @@ def generate_code(length: int) -> str:
 
 class OtpService:
     def __init__(self, store: RedisOtpStore, tokens: TokenService, sender: SmsSender, clock: Clock,
-                 settings: OtpSettings, budget: SmsBudgetMonitor | None = None) -> None:
+                 settings: OtpSettings, events: Recorder | None = None, texts: SmsTexts | None = None,
+                 budget: SmsBudgetMonitor | None = None) -> None:
         self._store = store
         self._tokens = tokens
         self._sender = sender
         self._clock = clock
         self._settings = settings
+        self._events = events or Recorder()
+        self._texts = texts or SmsTexts(load_catalog(), sender=settings.sender_name, ttl_seconds=settings.ttl)
         self._budget = budget or SmsBudgetMonitor(0)
 
-    def message(self, code: str) -> str:
-        minutes = max(1, math.ceil(self._settings.ttl / 60))
-        return f"{code} is your {self._settings.sender_name} code. It expires in {minutes} minutes."
+    def message(self, code: str, locale: str | None = None) -> str:
+        return self._texts.render(code, locale)
 
-    def send(self, pre_token: str) -> SendResult:
-        """Replaces the login's code with a new one and texts it to the account's phone."""
+    def send(self, pre_token: str, languages: Iterable[tuple[str, float]] = ()) -> SendResult:
+        """Replaces the login's code with a new one and texts it to the account's phone.
+
+        The text is in the locale saved at signup, else the best of `languages`
+        (Accept-Language pairs of tag and q-value), else the default.
+        """
         cfg = self._settings
         now = self._clock.now()
         member = secrets.token_hex(8)
@@ -70,22 +81,34 @@ class OtpService:
         if answer.status == "sms_budget":
             self._budget.refused(float(answer.value))
         if answer.status != "ok":
+            if answer.status in _SEND_RULES:
+                self._events.rate_limited(_SEND_RULES[answer.status])
             raise _send_refusal(answer)
-        phone, user_id, is_test_number, budget_used = answer.values
+        phone, user_id, is_test_number, saved_locale, budget_used = answer.values
         self._budget.counted(int(budget_used))
+        provider, seconds = TEST_NUMBER_PROVIDER, None
         if is_test_number != "1":
-            self._deliver(pre_token, member, phone, code)
+            locale = self._texts.choose(saved_locale, languages)
+            provider, seconds = self._deliver(pre_token, member, phone, self.message(code, locale), user_id)
+            log.info("otp sent", extra={"provider": provider, "locale": locale, "user_id": user_id})
         self._store.finish_send(pre_token, member, delivered=True)
-        return SendResult(phone_hint(phone), cfg.ttl, cfg.resend_cooldown, user_id)
+        self._events.otp_sent(user_id, provider, ok=True, seconds=seconds)
+        return SendResult(phone_hint(phone), cfg.ttl, cfg.resend_cooldown, user_id,
+                          "" if provider == TEST_NUMBER_PROVIDER else provider)
 
-    def _deliver(self, pre_token: str, member: str, phone: str, code: str) -> None:
-        """Sends the SMS; on any failure the reservation is undone, so no cooldown is charged."""
+    def _deliver(self, pre_token: str, member: str, phone: str, body: str, user_id: str) -> tuple[str, float]:
+        """Sends the SMS; returns the provider that took it and its latency. On any failure the reservation
+        is undone, so no cooldown is charged."""
         delivered = False
+        started = time.perf_counter()
         try:
-            self._sender.send(phone, self.message(code))
+            provider = delivered_by(self._sender, phone, body)
             delivered = True
+            return provider, time.perf_counter() - started
         except SmsDeliveryError as error:
-            log.warning("sms delivery failed", extra={"provider": self._sender.name, "reason": str(error)})
+            failed = error.provider or self._sender.name
+            log.warning("sms delivery failed", extra={"provider": failed, "reason": str(error)})
+            self._events.otp_sent(user_id, failed, ok=False, seconds=time.perf_counter() - started, error=str(error))
             raise SmsUnavailable("The SMS provider did not take the message; try again.", retry_after=1) from None
         finally:
             if not delivered:
@@ -98,8 +121,14 @@ class OtpService:
             pre_token, code, self._clock.now(), secrets.token_hex(8), minted.session_id,
             minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at,
         )
+        # Every verdict but invalid_token names the login's user last.
+        user_id = answer.values[-1] if answer.values else ""
+        if answer.status in _CHECK_RESULTS:
+            self._events.otp_checked(_CHECK_RESULTS[answer.status], user_id)
+        elif answer.status == "account_locked":
+            self._events.rate_limited("otp_account_failures", user_id)
         if answer.status == "ok":
-            return minted.as_pair(answer.value, self._tokens.ttls)
+            return minted.as_pair(user_id, self._tokens.ttls)
         if answer.status == "otp_invalid":
             remaining = max(0, int(answer.value))
             raise OtpInvalid(
@@ -108,7 +137,28 @@ class OtpService:
             )
         if answer.status == "otp_expired":
             raise OtpExpired("No code is live for this login: ask for a new one with /send-otp.")
+        if answer.status == "otp_replaced":
+            raise OtpExpired("That code was replaced by a newer one: use the code from the latest SMS.")
         raise _common_refusal(answer)
+
+
+# The provider label of sends to TEST_PHONE_NUMBERS, which reach no provider.
+TEST_NUMBER_PROVIDER = "test_number"
+# Store verdicts -> the rate-limit rule (metric label) that refused the send.
+_SEND_RULES = {
+    "cooldown": "otp_resend_cooldown",
+    "login_sends": "otp_sends_per_login",
+    "phone_cap": "otp_sends_per_phone",
+    "account_locked": "otp_account_failures",
+}
+# Store verdicts -> the result of the code check (metric label).
+_CHECK_RESULTS = {
+    "ok": "ok",
+    "otp_invalid": "invalid",
+    "otp_expired": "expired",
+    "otp_replaced": "expired",
+    "attempts_exceeded": "exceeded",
+}
 
 
 def _send_refusal(answer: StoreAnswer) -> Exception:

@@ -34,7 +34,8 @@ class PasswordPolicy:
         if length > self.max_length:
             return [f"Use at most {self.max_length} characters (this one has {length})."]
         folded = password.casefold()
-        if email and folded == email.strip().casefold():
+        # Surrounding spaces do not make the email address a different password.
+        if email and folded.strip() == email.strip().casefold():
             return ["Do not use your email address as your password."]
         if folded in common_passwords() or password.lower() in common_passwords():
             return ["This password is one of the most commonly used and easy to guess; choose another."]

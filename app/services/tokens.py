@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from app.errors import InvalidToken
 from app.services.clock import Clock
+from app.services.events import Recorder
 from app.stores.tokens import RedisTokenStore, TokenRecord
 
 log = logging.getLogger(__name__)
@@ -50,15 +51,18 @@ class MintedPair:
 
 
 class TokenService:
-    def __init__(self, store: RedisTokenStore, clock: Clock, ttls: TokenTtls) -> None:
+    def __init__(self, store: RedisTokenStore, clock: Clock, ttls: TokenTtls, events: Recorder | None = None) -> None:
         self._store = store
         self._clock = clock
         self.ttls = ttls
+        self._events = events or Recorder()
 
-    def issue_pre_otp(self, user_id: str, phone: str, fixed_code: str | None = None) -> str:
-        """A pre-OTP token; `fixed_code` is the accepted code of a TEST_PHONE_NUMBERS entry."""
+    def issue_pre_otp(self, user_id: str, phone: str, fixed_code: str | None = None,
+                      locale: str | None = None) -> str:
+        """A pre-OTP token; `fixed_code` is the accepted code of a TEST_PHONE_NUMBERS entry,
+        `locale` the language saved at signup for the SMS."""
         token = new_token()
-        self._store.create_pre(token, user_id, phone, self._clock.now() + self.ttls.pre_otp, fixed_code)
+        self._store.create_pre(token, user_id, phone, self._clock.now() + self.ttls.pre_otp, fixed_code, locale)
         return token
 
     def mint_pair(self, session_id: str | None = None) -> MintedPair:
@@ -76,6 +80,7 @@ class TokenService:
         record = self._store.get(raw_token)
         if record is None or record.kind != "access" or record.expires_at <= self._clock.now():
             raise InvalidToken("Send a valid access token: Authorization: Bearer <access_token>.")
+        self._events.identify(record.user_id)
         return record
 
     def refresh(self, raw_refresh: str) -> TokenPair:
@@ -87,16 +92,31 @@ class TokenService:
         if status == "reused":
             # Someone holds a copy of a spent token: the whole chain is now revoked.
             log.warning("refresh token reuse detected; session revoked", extra={"user_id": user_id})
+            self._events.token_refreshed("reused", user_id)
             raise InvalidToken("This refresh token was already used; the session has been revoked. Log in again.")
         if status != "ok":
+            self._events.token_refreshed("invalid")
             raise InvalidToken("Send a valid refresh token.")
+        self._events.token_refreshed("ok", user_id)
         return minted.as_pair(user_id, self.ttls)
 
     def logout(self, raw_access: str) -> str:
         user_id = self._store.revoke_chain_of(raw_access, self._clock.now())
         if user_id is None:
             raise InvalidToken("Send a valid access token: Authorization: Bearer <access_token>.")
+        self._events.logout(user_id)
         return user_id
 
     def revoke_user(self, user_id: str) -> int:
         return self._store.revoke_user(user_id)
+
+    def disable_user(self, user_id: str) -> int:
+        """Cuts every session of the user and kills their outstanding pre-OTP tokens at next use.
+
+        The marker outlives any pre-OTP token issued before it (plus a minute for a login
+        that was already past the password check); later logins are refused by the database."""
+        self._store.block_user(user_id, self.ttls.pre_otp + 60)
+        return self._store.revoke_user(user_id)
+
+    def enable_user(self, user_id: str) -> None:
+        self._store.unblock_user(user_id)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, scoped_session
 from app.errors import EmailTaken
 from app.models import User
 from app.models.types import utc_now
+from app.services.events import Recorder
 from app.services.passwords import Passwords
 
 
@@ -19,20 +20,25 @@ def normalize_email(email: str) -> str:
 
 
 class UserService:
-    def __init__(self, session: Session | scoped_session[Session], passwords: Passwords) -> None:
+    def __init__(self, session: Session | scoped_session[Session], passwords: Passwords,
+                 events: Recorder | None = None) -> None:
         self._session = session
         self._passwords = passwords
+        self._events = events or Recorder()
 
-    def register(self, email: str, phone: str, password: str) -> User:
+    def register(self, email: str, phone: str, password: str, locale: str | None = None) -> User:
         """Creates the account; the commit is done before this returns, so a 201 is never lost."""
-        user = User(email=normalize_email(email), phone=phone, password_hash=self._passwords.hash(password))
+        user = User(id=uuid.uuid4(), email=normalize_email(email), phone=phone,
+                    password_hash=self._passwords.hash(password), locale=locale)
         self._session.add(user)
+        self._events.stage("signup", user.id)  # one commit writes the account and its audit row
         try:
             self._session.commit()
         except IntegrityError:
             # The unique index decides races between concurrent signups for one email.
             self._session.rollback()
             raise EmailTaken("An account with this email already exists.") from None
+        self._events.signed_up()
         return user
 
     def find_by_email(self, email: str) -> User | None:
@@ -46,7 +52,9 @@ class UserService:
         return self._session.get(User, key)
 
     def record_login(self, user: User, password: str) -> None:
-        """Stamps the login and upgrades a hash made with outdated Argon2 parameters."""
+        """Stamps the login and upgrades a hash made with outdated Argon2 parameters.
+
+        The commit also writes whatever the caller staged (the login_ok audit row)."""
         if self._passwords.needs_rehash(user.password_hash):
             user.password_hash = self._passwords.hash(password)
         user.last_login_at = utc_now()

@@ -40,6 +40,9 @@ class Keys:
     def user_chains(self, user_id: str) -> str:
         return f"{self.prefix}user:{user_id}:chains"
 
+    def user_disabled(self, user_id: str) -> str:
+        return f"{self.prefix}user:{user_id}:disabled"
+
     def otp_account_failures(self, user_id: str) -> str:
         return f"{self.prefix}otpfail:{user_id}"
 

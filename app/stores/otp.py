@@ -49,7 +49,7 @@ class RedisOtpStore:
     def reserve_send(self, raw_token: str, code: str, now: float, code_expires_at: float, member: str) -> StoreAnswer:
         """Checks the send limits (the service-wide SMS budget too) and parks `code` as pending.
 
-        'ok' carries (phone, user id, '1' for a test number, SMS used this hour);
+        'ok' carries (phone, user id, '1' for a test number, saved locale, SMS used this hour);
         'sms_budget' carries the seconds until the budget's hour ends.
         """
         lim = self._limits

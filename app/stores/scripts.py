@@ -10,15 +10,20 @@ from redis.commands.core import Script
 _NAMES = ("login_begin", "send_reserve", "send_finish", "otp_verify", "refresh", "logout", "revoke_user")
 
 
+def load_script(client: redis.Redis, name: str) -> Script:
+    """Registers lua/<name>.lua with the shared helpers of common.lua prepended."""
+    lua = resources.files("app.stores").joinpath("lua")
+    common = lua.joinpath("common.lua").read_text(encoding="utf-8")
+    body = lua.joinpath(f"{name}.lua").read_text(encoding="utf-8")
+    return client.register_script(common + "\n" + body)
+
+
 class Scripts:
     """Registered scripts; redis-py runs them by SHA and reloads after a Redis restart."""
 
     def __init__(self, client: redis.Redis) -> None:
-        lua = resources.files("app.stores").joinpath("lua")
-        common = lua.joinpath("common.lua").read_text(encoding="utf-8")
         for name in _NAMES:
-            body = lua.joinpath(f"{name}.lua").read_text(encoding="utf-8")
-            setattr(self, name, client.register_script(common + "\n" + body))
+            setattr(self, name, load_script(client, name))
 
     login_begin: Script
     send_reserve: Script

@@ -28,9 +28,11 @@ class RedisTokenStore:
         self._keysets = (keys, *fallbacks)
 
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
-                   fixed_code: str | None = None) -> None:
+                   fixed_code: str | None = None, locale: str | None = None) -> None:
         key = self._keys.token(raw_token)
         extra = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
+        if locale:  # the SMS language, so that sending needs no database read
+            extra["locale"] = locale
         pipe = self._redis.pipeline(transaction=True)
         pipe.hset(
             key,
@@ -39,6 +41,7 @@ class RedisTokenStore:
                 "fails": 0, "sends": 0, "next_send": 0,
                 # The OTP scripts find the account and phone counters through these.
                 "fkey": self._keys.otp_account_failures(user_id), "pkey": self._keys.phone_sends(phone),
+                "dkey": self._keys.user_disabled(user_id),
                 **extra,
             },
         )
@@ -80,3 +83,10 @@ class RedisTokenStore:
     def revoke_user(self, user_id: str) -> int:
         """Revokes every session of a user; returns how many chains were cut."""
         return int(self._scripts.revoke_user(keys=[self._keys.user_chains(user_id)], args=[self._keys.prefix, user_id]))
+
+    def block_user(self, user_id: str, seconds: int) -> None:
+        """Marks the user disabled for `seconds`: the OTP scripts then refuse their pre-OTP tokens."""
+        self._redis.set(self._keys.user_disabled(user_id), "1", ex=seconds)
+
+    def unblock_user(self, user_id: str) -> None:
+        self._redis.delete(self._keys.user_disabled(user_id))

@@ -53,15 +53,17 @@ def server(tmp_path, redis_url, database_url):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
                 break
-        except requests.ConnectionError:
-            time.sleep(0.1)
+        except requests.RequestException:  # a loaded machine can be slow to answer
+            time.sleep(0.2)
     else:
         proc.kill()
+        proc.wait(timeout=15)
+        log.close()
         pytest.fail("gunicorn did not come up: " + (tmp_path / "gunicorn.log").read_text()[-2000:])
     yield base, outbox
     proc.terminate()

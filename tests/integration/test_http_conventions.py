@@ -100,3 +100,33 @@ def test_healthz_and_readyz(client):
     ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.get_json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+
+
+def test_request_id_appears_in_the_request_log_lines(client, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)
+    client.post(
+        "/api/v1/login", json={"email": "x@example.com", "password": "whatever1"}, headers={"X-Request-ID": "trace-42"}
+    )
+    access = [r for r in caplog.records if r.name == "otp_auth.access"]
+    assert access and all(getattr(r, "request_id", None) == "trace-42" for r in access)
+
+
+def test_no_endpoint_sets_cookies(flow, client):
+    pair = flow.signed_in()
+    responses = [
+        client.get("/api/v1/me", headers=bearer(pair["access_token"])),
+        client.post("/api/v1/token/refresh", json={"refresh_token": pair["refresh_token"]}),
+        client.post("/api/v1/login", json={"email": pair["user"]["email"], "password": pair["user"]["password"]}),
+    ]
+    assert all("Set-Cookie" not in r.headers for r in responses)
+
+
+def test_email_is_checked_for_syntax_only(client):
+    # A domain that resolves nowhere is still a well-formed address: no DNS look-ups.
+    response = client.post(
+        "/api/v1/signup",
+        json={"email": "someone@no-such-domain.invalid", "password": "a long passphrase", "phone": "+14155550143"},
+    )
+    assert response.status_code == 201

@@ -39,6 +39,22 @@ def test_no_code_sent_is_expired(flow):
     assert response.get_json()["code"] == "otp_expired"
 
 
+def test_replaced_code_is_expired_and_not_counted(flow, clock, sms):
+    user = flow.signup()
+    pre = flow.login(user)
+    flow.send_otp(pre)
+    first = flow.code_for(user)
+    second = first
+    while second == first:  # a resend draws the same code once in a million
+        clock.advance(30)
+        flow.send_otp(pre)
+        second = flow.code_for(user)
+    guess = next(c for c in (wrong(second), wrong(wrong(second))) if c != first)
+    assert flow.validate(pre, first).get_json()["code"] == "otp_expired"
+    assert flow.validate(pre, guess).get_json()["attempts_remaining"] == 4
+    assert flow.validate(pre, second).status_code == 200
+
+
 def test_code_expires_after_ttl(flow, clock):
     user = flow.signup()
     pre = flow.login(user)

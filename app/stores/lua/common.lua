@@ -50,3 +50,13 @@ local function mint_pair(prefix, uid, sid, access_key, refresh_key, access_exp, 
   redis.call('SADD', chains, sid)
   redis.call('PEXPIREAT', chains, math.ceil(refresh_exp * 1000))
 end
+
+-- A pre-OTP token issued before its user was disabled dies at its next use.
+-- `dkey` is the user's disabled marker, named on the token record at login.
+local function user_disabled(token_key, dkey)
+  if dkey and redis.call('EXISTS', dkey) == 1 then
+    redis.call('DEL', token_key)
+    return true
+  end
+  return false
+end

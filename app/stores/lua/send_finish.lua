@@ -3,15 +3,18 @@
 -- and the SMS budget gets its message back.
 -- KEYS: [1] pre-OTP token. ARGV: member, 'ok' | 'failed'.
 local t = redis.call('HMGET', KEYS[1], 'pending_member', 'pending', 'pending_exp', 'sends', 'prev_next_send', 'pkey',
-  'pending_budget')
+  'otp', 'replaced', 'pending_budget')
 if t[1] ~= ARGV[1] then return 0 end
 if ARGV[2] == 'ok' then
-  redis.call('HSET', KEYS[1], 'otp', t[2], 'otp_exp', t[3])
+  -- Replaced codes are remembered (as digests) only to tell their owner to use the newest one.
+  local replaced = t[8] or ''
+  if t[7] then replaced = replaced .. t[7] .. ',' end
+  redis.call('HSET', KEYS[1], 'otp', t[2], 'otp_exp', t[3], 'replaced', replaced)
 else
   redis.call('HSET', KEYS[1], 'sends', tonumber(t[4]) - 1, 'next_send', t[5])
   redis.call('ZREM', t[6], ARGV[1])
   -- EXISTS first: a DECR on a counter that has expired would leave a key with no TTL.
-  if t[7] and t[7] ~= '' and redis.call('EXISTS', t[7]) == 1 then redis.call('DECR', t[7]) end
+  if t[9] and t[9] ~= '' and redis.call('EXISTS', t[9]) == 1 then redis.call('DECR', t[9]) end
 end
 redis.call('HDEL', KEYS[1], 'pending', 'pending_exp', 'pending_member', 'prev_next_send', 'pending_budget')
 return 1

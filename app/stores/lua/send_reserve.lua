@@ -6,8 +6,10 @@
 --       phone hourly cap, account max failures, account window, max attempts, member,
 --       SMS budget per hour (0 = unlimited), seconds left in the hour, TTL of the hour counter.
 local now = tonumber(ARGV[1])
-local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'sends', 'next_send', 'phone', 'fkey', 'pkey', 'uid', 'fixed')
+local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'sends', 'next_send', 'phone', 'fkey', 'pkey', 'uid', 'fixed',
+  'dkey', 'locale')
 if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'invalid_token'} end
+if user_disabled(KEYS[1], t[11]) then return {'invalid_token'} end
 local wait = window_wait(t[7], now, tonumber(ARGV[8]), tonumber(ARGV[7]))
 if wait > 0 then return {'account_locked', tostring(wait)} end
 if tonumber(t[3]) >= tonumber(ARGV[9]) then
@@ -33,4 +35,4 @@ redis.call('HSET', KEYS[1],
   'sends', tonumber(t[4]) + 1, 'next_send', now + tonumber(ARGV[4]), 'prev_next_send', next_send,
   'pending', t[10] or ARGV[2], 'pending_exp', ARGV[3], 'pending_member', ARGV[10], 'pending_budget', charged)
 -- A test number's fixed code (stored at login) stands in for the random one.
-return {'ok', t[6], t[9], t[10] and '1' or '0', tostring(used)}
+return {'ok', t[6], t[9], t[10] and '1' or '0', t[12] or '', tostring(used)}

@@ -1,0 +1,11 @@
+"""Admin commands: `flask --app app <command>` (docs/operations.md lists them)."""
+
+from flask import Flask
+
+from app.cli.accounts import events, sessions, users
+from app.cli.config_check import check_config
+
+
+def register_commands(app: Flask) -> None:
+    for command in (users, sessions, events, check_config):
+        app.cli.add_command(command)

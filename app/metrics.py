@@ -1,0 +1,119 @@
+"""Prometheus metrics: the metric objects of one app, and their exposition.
+
+Under gunicorn every worker is its own process; with PROMETHEUS_MULTIPROC_DIR
+set, prometheus_client keeps each worker's values in files there and
+`exposition()` merges them, so /metrics answers for the whole pod whichever
+worker serves the scrape (see app/metrics_gunicorn.py for the hooks).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    values,
+)
+from prometheus_client.gc_collector import GCCollector
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
+
+from app.config import ConfigError
+
+REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+SMS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+
+# Label values known up front get a zero series at start-up, so rate() and
+# alert ratios see them before the first event.
+LOGIN_RESULTS = ("ok", "invalid_credentials", "disabled", "locked")
+OTP_SEND_RESULTS = ("ok", "failed")
+OTP_CHECK_RESULTS = ("ok", "invalid", "expired", "exceeded")
+REFRESH_RESULTS = ("ok", "invalid", "reused")
+RATE_LIMIT_RULES = (
+    "login_per_ip", "signup_per_ip", "login_account_failures", "otp_resend_cooldown", "otp_sends_per_login",
+    "otp_sends_per_phone", "otp_account_failures",
+)
+DEPENDENCIES = ("database", "redis")
+
+
+def multiprocess_enabled() -> bool:
+    """True when prometheus_client was loaded with PROMETHEUS_MULTIPROC_DIR in the environment."""
+    return bool(getattr(values.ValueClass, "_multiprocess", False))
+
+
+class Metrics:
+    """Every metric of the service, registered on a registry of its own (one per app)."""
+
+    def __init__(self, multiproc_dir: str = "", sms_provider: str = "") -> None:
+        if multiproc_dir:
+            if not multiprocess_enabled():
+                raise ConfigError(
+                    "PROMETHEUS_MULTIPROC_DIR must be in the process environment before the app is imported"
+                )
+            # Worker value files are created on first use; the directory must exist by then.
+            Path(multiproc_dir).mkdir(parents=True, exist_ok=True)
+        self.multiproc_dir = multiproc_dir
+        self.registry = registry = CollectorRegistry()
+        self.http_requests = Counter(
+            "otp_auth_http_requests", "HTTP requests answered, by route template, method and status.",
+            ["route", "method", "status"], registry=registry)
+        self.http_duration = Histogram(
+            "otp_auth_http_request_duration_seconds", "Time to answer an HTTP request, in seconds.",
+            ["route", "method", "status"], buckets=REQUEST_BUCKETS, registry=registry)
+        self.signups = Counter("otp_auth_signups", "Accounts created.", registry=registry)
+        self.logins = Counter("otp_auth_logins", "Password logins, by result.", ["result"], registry=registry)
+        self.otp_sent = Counter(
+            "otp_auth_otp_sent", "One-time codes handed to an SMS provider, by result and provider.",
+            ["result", "provider"], registry=registry)
+        self.otp_checks = Counter("otp_auth_otp_checks", "Codes checked, by result.", ["result"], registry=registry)
+        self.rate_limited = Counter(
+            "otp_auth_rate_limited", "Requests refused by a rate limit, by rule.", ["rule"], registry=registry)
+        self.sms_duration = Histogram(
+            "otp_auth_sms_send_duration_seconds", "Time the SMS provider took to take (or refuse) a message.",
+            ["provider", "result"], buckets=SMS_BUCKETS, registry=registry)
+        self.token_refreshes = Counter(
+            "otp_auth_token_refreshes", "Refresh-token presentations, by result (reused = reuse detected).",
+            ["result"], registry=registry)
+        self.audit_write_failures = Counter(
+            "otp_auth_audit_write_failures", "Audit rows that could not be written.", registry=registry)
+        self.dependency_up = Gauge(
+            "otp_auth_dependency_up", "1 when the dependency answered the last readiness check, else 0.",
+            ["dependency"], multiprocess_mode="mostrecent", registry=registry)
+        self._zero_series(sms_provider)
+        if not multiproc_dir:
+            # Per-process figures mean nothing once summed across workers.
+            ProcessCollector(registry=registry)
+            PlatformCollector(registry=registry)
+            GCCollector(registry=registry)
+
+    def _zero_series(self, sms_provider: str) -> None:
+        for result in LOGIN_RESULTS:
+            self.logins.labels(result)
+        for result in OTP_CHECK_RESULTS:
+            self.otp_checks.labels(result)
+        for result in REFRESH_RESULTS:
+            self.token_refreshes.labels(result)
+        for rule in RATE_LIMIT_RULES:
+            self.rate_limited.labels(rule)
+        if sms_provider:
+            for result in OTP_SEND_RESULTS:
+                self.otp_sent.labels(result, sms_provider)
+
+    def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
+        labels = (route, method, str(status))
+        self.http_requests.labels(*labels).inc()
+        self.http_duration.labels(*labels).observe(seconds)
+
+    def exposition(self) -> tuple[bytes, str]:
+        """The Prometheus text format, merged across worker processes in multiprocess mode."""
+        if not self.multiproc_dir:
+            return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        merged = CollectorRegistry()
+        MultiProcessCollector(merged, path=self.multiproc_dir)
+        return generate_latest(merged), CONTENT_TYPE_LATEST

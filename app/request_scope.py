@@ -1,0 +1,17 @@
+"""The current Flask request as the services' recorder sees it (app/services/events.RequestScope)."""
+
+from __future__ import annotations
+
+from flask import g, has_request_context, request
+
+
+class FlaskRequestScope:
+    def client(self) -> tuple[str | None, str | None]:
+        if not has_request_context():
+            return None, None
+        # remote_addr is the real client once ProxyFix has applied TRUSTED_PROXY_COUNT.
+        return request.remote_addr, request.headers.get("User-Agent")
+
+    def identify(self, user_id: str) -> None:
+        if has_request_context():
+            g.user_id = user_id

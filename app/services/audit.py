@@ -1,0 +1,72 @@
+"""The audit trail in `auth_events`: one insert per event, in the caller's transaction where it has one."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, scoped_session
+
+from app.models import AuthEvent
+from app.models.auth_event import USER_AGENT_MAX
+from app.services.clock import Clock, to_datetime
+
+log = logging.getLogger(__name__)
+
+
+def _uuid(user_id: str | uuid.UUID | None) -> uuid.UUID | None:
+    if user_id is None or isinstance(user_id, uuid.UUID):
+        return user_id
+    try:
+        return uuid.UUID(user_id)
+    except ValueError:
+        return None
+
+
+class AuditTrail:
+    def __init__(self, session: Session | scoped_session[Session], clock: Clock,
+                 on_write_failure: Callable[[], None] = lambda: None) -> None:
+        self._session = session
+        self._clock = clock
+        self._on_write_failure = on_write_failure
+
+    def stage(self, event: str, user_id: str | uuid.UUID | None, ip: str | None = None,
+              user_agent: str | None = None, details: dict[str, Any] | None = None) -> None:
+        """Adds the row to the session; the caller's own commit writes it (or its rollback drops it)."""
+        self._session.add(AuthEvent(
+            user_id=_uuid(user_id), event=event, ip=ip,
+            user_agent=user_agent[:USER_AGENT_MAX] if user_agent else None,
+            created_at=to_datetime(self._clock.now()), details=details or None,
+        ))
+
+    def write(self, event: str, user_id: str | uuid.UUID | None, ip: str | None = None,
+              user_agent: str | None = None, details: dict[str, Any] | None = None) -> None:
+        """Inserts the row in a transaction of its own, for requests that have none (the Redis-only paths).
+
+        A database outage must not undo what Redis already did (a spent code, minted tokens):
+        the row is given up, logged and counted instead of failing the request.
+        """
+        self.stage(event, user_id, ip, user_agent, details)
+        try:
+            self._session.commit()
+        except SQLAlchemyError as error:
+            self._session.rollback()
+            log.warning("audit row not written", extra={"event": event, "error": type(error).__name__})
+            self._on_write_failure()
+
+    def latest(self, user_id: str | uuid.UUID, limit: int) -> list[AuthEvent]:
+        """The user's most recent events, newest first."""
+        query = (select(AuthEvent).where(AuthEvent.user_id == _uuid(user_id))
+                 .order_by(AuthEvent.created_at.desc(), AuthEvent.id.desc()).limit(limit))
+        return list(self._session.scalars(query))
+
+    def purge(self, before: datetime) -> int:
+        """Deletes the events older than `before`; returns how many went."""
+        result = self._session.execute(delete(AuthEvent).where(AuthEvent.created_at < before))
+        self._session.commit()
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

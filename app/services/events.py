@@ -1,0 +1,126 @@
+"""The recorder services report to: each event becomes metrics, an audit row and a JSON log line.
+
+Services say what happened ("a code was checked: invalid"); this module knows
+which counter, which audit event and which log line that makes. Every part is
+optional, so a service built without a recorder (unit tests) records nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any, Protocol
+
+from app.metrics import Metrics
+from app.services.audit import AuditTrail
+
+log = logging.getLogger("otp_auth.events")
+
+# otp check result -> audit event
+_OTP_CHECK_EVENTS = {"ok": "otp_ok", "invalid": "otp_failed", "expired": "otp_failed", "exceeded": "otp_exceeded"}
+_REFRESH_EVENTS = {"ok": "refresh", "reused": "refresh_reuse"}
+_LOGIN_FAILURES = ("invalid_credentials", "disabled")
+
+
+class RequestScope(Protocol):
+    """The HTTP request being served, if any (app/middleware.py implements it for Flask)."""
+
+    def client(self) -> tuple[str | None, str | None]:
+        """(client ip, user agent), or Nones outside a request."""
+
+    def identify(self, user_id: str) -> None:
+        """Names the user the current request is about, for its access-log line."""
+
+
+class NoRequest:
+    """Outside HTTP (admin commands, unit tests): no client to name, no request to tag."""
+
+    def client(self) -> tuple[str | None, str | None]:
+        return None, None
+
+    def identify(self, user_id: str) -> None:
+        return None
+
+
+class Recorder:
+    def __init__(self, metrics: Metrics | None = None, audit: AuditTrail | None = None,
+                 scope: RequestScope | None = None) -> None:
+        self.metrics = metrics
+        self._audit = audit
+        self._scope = scope or NoRequest()
+
+    def identify(self, user_id: str | uuid.UUID | None) -> None:
+        if user_id:
+            self._scope.identify(str(user_id))
+
+    # -- audit rows ---------------------------------------------------------------------------------
+
+    def stage(self, event: str, user_id: str | uuid.UUID | None, **details: Any) -> None:
+        """An audit row that joins the caller's transaction: its commit writes it, its rollback drops it."""
+        self._record(event, user_id, details, staged=True)
+
+    def write(self, event: str, user_id: str | uuid.UUID | None, **details: Any) -> None:
+        """An audit row written on its own (best effort, see AuditTrail.write)."""
+        self._record(event, user_id, details, staged=False)
+
+    def _record(self, event: str, user_id: str | uuid.UUID | None, details: dict[str, Any], staged: bool) -> None:
+        self.identify(user_id)
+        log.info("auth event", extra={"event": event, "user_id": str(user_id) if user_id else None,
+                                      "details": details})
+        if self._audit is None:
+            return
+        ip, user_agent = self._scope.client()
+        record = self._audit.stage if staged else self._audit.write
+        record(event, user_id, ip, user_agent, details)
+
+    # -- the events of API.md -------------------------------------------------------------------------
+
+    def signed_up(self) -> None:
+        """Counts a committed signup (its audit row was staged with the account)."""
+        if self.metrics:
+            self.metrics.signups.inc()
+
+    def login(self, result: str, user_id: str | uuid.UUID | None = None) -> None:
+        """result: ok | invalid_credentials | disabled | locked. The ok row is staged by the caller."""
+        if self.metrics:
+            self.metrics.logins.labels(result).inc()
+        if result in _LOGIN_FAILURES:
+            self.write("login_failed", user_id, reason=result)
+
+    def otp_sent(self, user_id: str, provider: str, ok: bool, seconds: float | None = None,
+                 error: str = "") -> None:
+        """A code handed to (or refused by) the SMS provider; `seconds` is the provider's latency."""
+        result = "ok" if ok else "failed"
+        if self.metrics:
+            self.metrics.otp_sent.labels(result, provider).inc()
+            if seconds is not None:
+                self.metrics.sms_duration.labels(provider, result).observe(seconds)
+        if ok:
+            self.write("otp_sent", user_id, provider=provider)
+        else:
+            self.write("otp_send_failed", user_id, provider=provider, error=error[:200])
+
+    def otp_checked(self, result: str, user_id: str | None) -> None:
+        """result: ok | invalid | expired | exceeded."""
+        if self.metrics:
+            self.metrics.otp_checks.labels(result).inc()
+        event = _OTP_CHECK_EVENTS[result]
+        if event == "otp_failed":
+            self.write(event, user_id, reason=result)
+        else:
+            self.write(event, user_id)
+
+    def rate_limited(self, rule: str, user_id: str | None = None) -> None:
+        self.identify(user_id)
+        if self.metrics:
+            self.metrics.rate_limited.labels(rule).inc()
+
+    def token_refreshed(self, result: str, user_id: str | None = None) -> None:
+        """result: ok | invalid | reused (a spent refresh token came back: its chain was revoked)."""
+        if self.metrics:
+            self.metrics.token_refreshes.labels(result).inc()
+        if result in _REFRESH_EVENTS:
+            self.write(_REFRESH_EVENTS[result], user_id)
+
+    def logout(self, user_id: str) -> None:
+        self.write("logout", user_id)

@@ -1,0 +1,33 @@
+"""What a whole sign-in really leaves in Redis: namespaced keys, each with a TTL, no secret in any name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from flask import Flask
+
+from tests.support.flow import AuthFlow
+
+
+def test_a_full_sign_in_leaves_only_namespaced_expiring_keys_without_secrets(
+    app: Flask, flow: AuthFlow, env: dict[str, str],
+) -> None:
+    user = flow.signup()
+    failed_login = flow.client.post("/api/v1/login", json={"email": user["email"], "password": "wrong password!"})
+    assert failed_login.status_code == 401
+    session: dict[str, Any] = flow.signed_in(user)
+    pre_token = flow.login(user)
+    assert flow.send_otp(pre_token).status_code == 200
+    secrets = [user["email"], user["phone"], user["phone"].lstrip("+"), user["password"], pre_token,
+               session["access_token"], session["refresh_token"], flow.code_for(user)]
+
+    client: redis.Redis = app.extensions["otp_auth"].redis
+    prefix = env["REDIS_KEY_PREFIX"]
+    names = [key.decode() if isinstance(key, bytes) else key for key in client.scan_iter(match=f"{prefix}*")]
+    assert len(names) >= 5  # tokens, login failures, phone sends, chains, ...
+
+    for name in names:
+        assert client.ttl(name) > 0, name
+        for secret in secrets:
+            assert secret not in name, name

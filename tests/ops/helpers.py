@@ -1,0 +1,32 @@
+"""Helpers for the operations tests: read a metric of a test app, list its audit rows."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuthEvent
+
+
+def sample(app: Flask, name: str, **labels: str) -> float:
+    """The current value of one series of the app's metrics (0 when it has no value yet)."""
+    value = app.extensions["otp_auth"].metrics.registry.get_sample_value(name, labels)
+    return value or 0.0
+
+
+def audit_rows(app: Flask, user_id: str | None = None) -> list[AuthEvent]:
+    """The app's audit rows, oldest first, optionally of one user."""
+    with app.app_context():
+        query = select(AuthEvent).order_by(AuthEvent.id)
+        if user_id is not None:
+            import uuid
+
+            query = query.where(AuthEvent.user_id == uuid.UUID(user_id))
+        rows = list(db.session.scalars(query))
+        db.session.expunge_all()
+        return rows
+
+
+def wrong_code(right: str) -> str:
+    return "000000" if right != "000000" else "111111"

@@ -1,0 +1,147 @@
+"""Admin commands (`flask --app app ...`) against SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from app import CONFIG_ERROR_EXIT_CODE
+from app.extensions import db
+from app.models import User
+from tests.conftest import TEST_ENV
+from tests.ops.helpers import audit_rows
+from tests.support.flow import bearer
+from tests.support.servers import RedisProcess
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(app, *args: str):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_users_show(app, flow):
+    user = flow.signup()
+    result = run(app, "users", "show", user["email"].upper())
+    assert result.exit_code == 0, result.output
+    assert f"id            {user['id']}" in result.output
+    assert f"phone         {user['phone']}" in result.output
+    assert "last_login_at -" in result.output and "disabled_at   -" in result.output
+    assert "argon2" not in result.output
+
+
+def test_unknown_emails_are_an_error(app):
+    for args in (("users", "show"), ("users", "disable"), ("users", "enable"), ("sessions", "revoke", "--user"),
+                 ("events", "--user")):
+        result = run(app, *args, "nobody@example.com")
+        assert result.exit_code == 1, args
+        assert "no account with email nobody@example.com" in result.output
+
+
+def test_sessions_revoke_ends_every_session(app, client, flow):
+    first = flow.signed_in()
+    second = flow.signed_in(first["user"])
+    result = run(app, "sessions", "revoke", "--user", first["user"]["email"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "2 session(s) revoked"
+    for pair in (first, second):
+        assert client.get("/api/v1/me", headers=bearer(pair["access_token"])).status_code == 401
+        assert client.post("/api/v1/token/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+    last = audit_rows(app, first["user"]["id"])[-1]
+    assert (last.event, last.details) == ("sessions_revoked", {"by": "cli", "sessions": 2})
+
+
+def test_events_lists_the_newest_first_and_obeys_limit(app, flow, clock):
+    user = flow.signup()
+    clock.advance(60)
+    flow.login(user)
+    result = run(app, "events", "--user", user["email"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split()[1] for line in lines] == ["login_ok", "signup"]
+    assert "ip=127.0.0.1" in lines[0]
+
+    limited = run(app, "events", "--user", user["email"], "--limit", "1")
+    assert limited.output.splitlines() == lines[:1]
+    assert run(app, "events").exit_code == 2  # neither --user nor a subcommand
+
+
+def test_events_purge_deletes_only_old_events(app, flow, clock):
+    old = flow.signup()
+    clock.advance(timedelta(days=91).total_seconds())
+    recent = flow.signup()
+    result = run(app, "events", "purge", "--older-than", "90d")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("deleted 1 event(s) older than ")
+    assert audit_rows(app, old["id"]) == []
+    assert [row.event for row in audit_rows(app, recent["id"])] == ["signup"]
+    assert run(app, "events", "purge", "--older-than", "ninety days").exit_code == 2
+    assert run(app, "events", "purge").exit_code == 2
+
+
+def test_check_config_prints_settings_without_secrets(app):
+    result = run(app, "check-config")
+    assert result.exit_code == 0, result.output
+    assert "database: ok" in result.output and "redis: ok" in result.output
+    assert result.output.rstrip().endswith("configuration ok")
+    settings = app.extensions["otp_auth"].settings
+    assert f"SECRET_KEY = set ({len(settings.SECRET_KEY)} characters)" in result.output
+    assert settings.SECRET_KEY not in result.output
+    assert "TWILIO_AUTH_TOKEN = unset" in result.output
+    assert "OTP_TTL_SECONDS = 300" in result.output
+
+
+def test_check_config_hides_passwords_in_urls_and_test_codes(make_app):
+    app = make_app(TEST_PHONE_NUMBERS="+15555550100=123456", TWILIO_AUTH_TOKEN="twilio-secret-value")
+    output = run(app, "check-config").output
+    assert "TEST_PHONE_NUMBERS = +15555550100" in output and "123456" not in output
+    assert "twilio-secret-value" not in output
+
+    from app.cli.config_check import _without_password
+
+    assert _without_password("redis://:hunter2@cache:6380/0") == "redis://:***@cache:6380/0"
+    assert _without_password("postgresql://app:hunter2@db/auth") == "postgresql://app:***@db/auth"
+    assert _without_password("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+def test_check_config_fails_when_a_dependency_does_not_answer(make_app):
+    server = RedisProcess().start()
+    try:
+        app = make_app(REDIS_URL=server.url)
+        server.stop()
+        result = run(app, "check-config")
+    finally:
+        server.close()
+    assert result.exit_code == 1
+    assert "redis: fail" in result.output
+    assert "not ready: redis did not answer" in result.output
+
+
+def test_check_config_names_a_bad_setting_in_one_line(tmp_path):
+    env = {**os.environ, **TEST_ENV, "APP_ENV": "production", "SECRET_KEY": "short",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "check-config"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == CONFIG_ERROR_EXIT_CODE
+    assert done.stderr.strip() == (
+        "otp-auth: configuration error: SECRET_KEY must be set to at least 32 characters when APP_ENV=production")
+
+
+def test_users_disable_and_enable_through_the_command_line(app, flow):
+    user = flow.signup()
+    disabled = run(app, "users", "disable", user["email"])
+    assert disabled.exit_code == 0, disabled.output
+    assert disabled.output.startswith(f"disabled {user['email']} since ")
+    assert "0 session(s) revoked" in disabled.output
+    with app.app_context():
+        assert db.session.get(User, uuid.UUID(user["id"])).disabled_at is not None
+    assert "disabled_at   -" not in run(app, "users", "show", user["email"]).output
+
+    enabled = run(app, "users", "enable", user["email"])
+    assert enabled.exit_code == 0 and enabled.output.strip() == f"enabled {user['email']}"
+    assert "disabled_at   -" in run(app, "users", "show", user["email"]).output
+    assert [row.event for row in audit_rows(app, user["id"])] == ["signup", "user_disabled", "user_enabled"]
