@@ -26,8 +26,12 @@ run: migrate
 test: $(BIN)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff; bandit (no medium or high finding); pip-audit, which says so without failing when its
+# vulnerability data cannot be reached (AUDIT_STRICT=1 makes that fatal).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check app tests
+	$(BIN)/bandit -q -r app bench scripts --severity-level medium
+	$(BIN)/python scripts/audit_dependencies.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -99,3 +99,12 @@ def test_every_token_bearing_response_is_no_store(flow, client):
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_null_origin_gets_no_cors_grant(make_app):
+    client = make_app(CORS_ORIGINS="https://app.example.com").test_client()
+    for origin in ("null", "https://app.example.com.evil.test", "http://app.example.com"):
+        response = client.post(LOGIN, json={}, headers={"Origin": origin})
+        assert "Access-Control-Allow-Origin" not in response.headers, origin
+    granted = client.post(LOGIN, json={}, headers={"Origin": "https://app.example.com"})
+    assert granted.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
