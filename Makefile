@@ -42,8 +42,13 @@ soak: $(BIN)/.installed
 reliability-figures: $(BIN)/.installed
 	$(BIN)/python -m tests.reliability.figures
 
+
+# ruff; bandit (no medium or high finding); pip-audit, which says so without failing when its
+# vulnerability data cannot be reached (AUDIT_STRICT=1 makes that fatal).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check app tests
+	$(BIN)/bandit -q -r app bench scripts --severity-level medium
+	$(BIN)/python scripts/audit_dependencies.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

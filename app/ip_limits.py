@@ -28,6 +28,8 @@ def ip_limits(settings: Settings) -> dict[str, str]:
     return {
         "auth.signup": settings.SIGNUP_RATE_LIMIT_PER_IP,
         "auth.login": settings.LOGIN_RATE_LIMIT_PER_IP,
+        # SMS pumping: one client cannot burn through many accounts' phone caps.
+        "otp.send_otp": settings.SEND_OTP_RATE_LIMIT_PER_IP,
     }
 
 
