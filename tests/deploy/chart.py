@@ -66,6 +66,11 @@ CONFIG_SAMPLES: dict[str, str] = {
     "DEFAULT_PHONE_REGION": "US",
     "SMS_ALLOWED_COUNTRIES": "US,CA,IN",
     "CORS_ORIGINS": "https://app.example.com",
+    "SEND_OTP_RATE_LIMIT_PER_IP": "15/hour",
+    "SMS_MAX_PER_HOUR": "500",
+    "PASSWORD_BREACH_CHECK": "true",
+    "PASSWORD_BREACH_API_URL": "https://hibp-proxy.example.com/range/",
+    "PASSWORD_BREACH_TIMEOUT_SECONDS": "1",
 }
 
 # Every setting of the app set through the chart's values (tests/deploy/test_chart.py
@@ -74,7 +79,7 @@ EVERY_SETTING: dict[str, Any] = {
     "secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL, "secretKey": "e" * 48,
                 "redisSentinelPassword": "sentinel-pw", "twilioAccountSid": "AC" + "2" * 32,
                 "twilioAuthToken": "token", "smsWebhookSecret": "w" * 40,
-                "testPhoneNumbers": "+15555550100=12345678"},
+                "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40},
     "sms": {
         "backend": "webhook",
         "backends": ["webhook", "twilio", "sns", "file"],

@@ -181,6 +181,7 @@ with a message naming the value when a required one is missing.
 {{- $_ := set $data "SMS_WEBHOOK_SECRET" (required "secrets.smsWebhookSecret is required with the webhook backend: 32+ random characters your gateway checks signatures with (or put SMS_WEBHOOK_SECRET in secrets.existingSecret)" $s.smsWebhookSecret) }}
 {{- end }}
 {{- with $s.testPhoneNumbers }}{{ $_ := set $data "TEST_PHONE_NUMBERS" . }}{{ end }}
+{{- with $s.secretKeyFallbacks }}{{ $_ := set $data "SECRET_KEY_FALLBACKS" . }}{{ end }}
 {{- toYaml $data }}
 {{- end }}
 
