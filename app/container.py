@@ -15,8 +15,10 @@ from app.health import Readiness
 from app.metrics import Metrics
 from app.request_scope import FlaskRequestScope
 from app.schemas.requests import RequestSchemas
+from app.security_metrics import SmsBudgetMonitor
 from app.services.admin import AdminService
 from app.services.audit import AuditTrail
+from app.services.breached_passwords import BreachedPasswords
 from app.services.clock import Clock, SystemClock
 from app.services.events import Recorder
 from app.services.login import LoginService
@@ -61,13 +63,14 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     audit = AuditTrail(db.session, clock, on_write_failure=metrics.audit_write_failures.inc)
     events = Recorder(metrics, audit, FlaskRequestScope())
     keys = Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(settings.SECRET_KEY))
+    old_keys = tuple(Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(old)) for old in settings.SECRET_KEY_FALLBACKS)
     scripts = Scripts(client)
     passwords = Passwords(settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB, settings.ARGON2_PARALLELISM)
     phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
                          frozenset(settings.TEST_PHONE_NUMBERS))
     users = UserService(db.session, passwords, events)
     tokens = TokenService(
-        RedisTokenStore(client, keys, scripts),
+        RedisTokenStore(client, keys, scripts, old_keys),
         clock,
         TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
                   settings.REFRESH_TOKEN_TTL_SECONDS),
@@ -80,23 +83,27 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         resend_cooldown=settings.OTP_RESEND_COOLDOWN_SECONDS,
         max_sends_per_login=settings.OTP_MAX_SENDS_PER_LOGIN,
         max_sends_per_phone_per_hour=settings.OTP_MAX_SENDS_PER_PHONE_PER_HOUR,
+        sms_max_per_hour=settings.SMS_MAX_PER_HOUR,
     )
     texts = SmsTexts(load_catalog(settings.SMS_TEMPLATES_DIR), default_locale=settings.SMS_DEFAULT_LOCALE,
                      sender=settings.SMS_SENDER_NAME, ttl_seconds=settings.OTP_TTL_SECONDS,
                      webotp_domain=settings.SMS_WEBOTP_DOMAIN, android_app_hash=settings.SMS_ANDROID_APP_HASH)
     otp = OtpService(
-        RedisOtpStore(client, keys, scripts, limits), tokens, sms, clock,
+        RedisOtpStore(client, keys, scripts, limits, old_keys), tokens, sms, clock,
         OtpSettings(settings.OTP_LENGTH, settings.OTP_TTL_SECONDS, settings.OTP_RESEND_COOLDOWN_SECONDS,
                     settings.SMS_SENDER_NAME),
         events,
         texts,
+        budget=SmsBudgetMonitor(settings.SMS_MAX_PER_HOUR, metrics.registry),
     )
     throttle = RedisLoginThrottle(client, keys, scripts, settings.LOGIN_FAILURE_WINDOW_SECONDS,
                                   settings.LOGIN_MAX_FAILURES)
     login = LoginService(users, passwords, throttle, tokens, otp, clock, settings.TEST_PHONE_NUMBERS,
                          settings.OTP_SEND_ON_LOGIN, events)
-    schemas = RequestSchemas(phones, PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH),
-                             settings.OTP_LENGTH, texts)
+    breaches = (BreachedPasswords(settings.PASSWORD_BREACH_API_URL, settings.PASSWORD_BREACH_TIMEOUT_SECONDS)
+                if settings.PASSWORD_BREACH_CHECK else None)
+    policy = PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH, breaches)
+    schemas = RequestSchemas(phones, policy, settings.OTP_LENGTH, texts)
     admin = AdminService(db.session, users, tokens, audit, events, clock)
     readiness = Readiness(lambda: db.engine, client, metrics)
     return Services(settings, client, clock, sms, schemas, users, tokens, otp, login, metrics, events, admin,

@@ -145,7 +145,8 @@ def _from_http_exception(error: HTTPException) -> Response:
 
 
 def _dependency_down(error: Exception) -> Response:
-    log.warning("dependency unavailable: %s", type(error).__name__)
+    dependency = "redis" if isinstance(error, redis.exceptions.RedisError) else "database"
+    log.warning("dependency unavailable: %s", type(error).__name__, extra={"dependency": dependency})
     return problem_response(
         503,
         "service_unavailable",

@@ -28,6 +28,8 @@ def ip_limits(settings: Settings) -> dict[str, str]:
     return {
         "auth.signup": settings.SIGNUP_RATE_LIMIT_PER_IP,
         "auth.login": settings.LOGIN_RATE_LIMIT_PER_IP,
+        # SMS pumping: one client cannot burn through many accounts' phone caps.
+        "otp.send_otp": settings.SEND_OTP_RATE_LIMIT_PER_IP,
     }
 
 
@@ -43,7 +45,7 @@ def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> No
     )
     limiter.init_app(app)
     for endpoint, limit in ip_limits(settings).items():
-        app.view_functions[endpoint] = limiter.limit(limit)(app.view_functions[endpoint])
+        app.view_functions[endpoint] = limiter.limit(limit, deduct_when=_served)(app.view_functions[endpoint])
     app.extensions[EXTENSION_KEY] = limiter
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
 
@@ -59,6 +61,12 @@ def _too_many_requests(_error: RateLimitExceeded) -> Response:
         429, "rate_limited", "Too many requests", "Too many requests from this client; wait and try again.",
         retry_after=seconds_until_reset(),
     )
+
+
+def _served(response: Response) -> bool:
+    """Only answers the service stood behind count: a client retrying through an outage
+    (503) must not find itself locked out once the outage ends."""
+    return response.status_code < 500
 
 
 def seconds_until_reset() -> int:

@@ -37,6 +37,16 @@ def _start_request() -> None:
     g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         raise RequestEntityTooLarge()
+    if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+        _check_streamed_body()
+
+
+def _check_streamed_body() -> None:
+    """A chunked body has no length to check up front, and werkzeug's capped read
+    silently stops at the cap; read one byte past it to tell 'too large' from 'fits'."""
+    request.max_content_length = MAX_BODY_BYTES + 1
+    if len(request.get_data(cache=True)) > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge()
 
 
 def _finish_request(response: Response) -> Response:

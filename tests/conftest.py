@@ -67,9 +67,14 @@ def _local_postgres() -> str | None:
         return None
 
 
+def postgres_admin_url() -> str | None:
+    """TEST_DATABASE_URL, else the machine's PostgreSQL if one answers, else None."""
+    return os.environ.get("TEST_DATABASE_URL") or _local_postgres()
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str | None]:
-    admin = os.environ.get("TEST_DATABASE_URL") or _local_postgres()
+    admin = postgres_admin_url()
     if not admin:
         yield None
         return

@@ -28,7 +28,8 @@ def json_body(schema: Schema) -> dict[str, Any]:
             raise UnsupportedMediaType("Send the body as application/json.")
         try:
             payload = json.loads(raw, parse_constant=_reject_constant)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: nesting deeper than the parser's stack ('[' * 50000 fits in 64 KiB).
             raise InvalidJson("The body is not valid JSON.") from None
     try:
         return schema.load(payload)  # type: ignore[no-any-return]

@@ -20,18 +20,22 @@ class TrimmedEmail(fields.Email):
 
 
 class StrictString(fields.String):
-    """A string that must really be a JSON string (no numbers coerced)."""
+    """A string that must really be a JSON string (no numbers coerced) of storable text.
+
+    JSON can carry NUL and lone surrogates (`"\\u0000"`, `"\\ud800"`); neither can be
+    encoded to UTF-8 or stored in PostgreSQL, so they are refused here as 422
+    instead of failing deep inside hashing or the database.
+    """
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str):
             raise ValidationError("Not a valid string.")
-        if not _is_unicode(value):
-            raise ValidationError("Not valid Unicode text.")
+        if "\x00" in value or not _encodable(value):
+            raise ValidationError("Contains characters that cannot be used (NUL or an unpaired surrogate).")
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-def _is_unicode(value: str) -> bool:
-    """False for a lone surrogate (JSON can escape one: "\\ud800"), which cannot be hashed or stored."""
+def _encodable(value: str) -> bool:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

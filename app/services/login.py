@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from app.errors import ApiError, InvalidCredentials, RateLimited
+from app.models import User
 from app.services.clock import Clock
 from app.services.events import Recorder
 from app.services.otp import OtpService
@@ -48,14 +49,14 @@ class LoginService:
         email = normalize_email(email)
         # The attempt is reserved before the password is checked, so parallel guesses
         # cannot slip past the limit; a success clears the window.
-        wait = self._throttle.begin(email, self._clock.now(), secrets.token_hex(8))
+        attempt = secrets.token_hex(8)
+        wait = self._throttle.begin(email, self._clock.now(), attempt)
         if wait > 0:
             self._events.rate_limited("login_account_failures")
             self._events.login("locked")
             raise RateLimited("Too many failed logins for this account; wait and try again.", retry_after=wait)
-        user = self._users.find_by_email(email)
-        # Unknown emails are verified against a dummy hash: same answer, same cost.
-        if not self._passwords.verify(user.password_hash if user else None, password) or user is None:
+        user, valid = self._check_password(email, password, attempt)
+        if not valid or user is None:
             self._events.login("invalid_credentials", user.id if user else None)
             raise InvalidCredentials("The email or password is not right.")
         if user.disabled_at is not None:
@@ -78,3 +79,17 @@ class LoginService:
             log.info("code not sent on login", extra={"code": refusal.code})
             return replace(result, otp_sent=False)
         return replace(result, otp_sent=True)
+
+    def _check_password(self, email: str, password: str, attempt: str) -> tuple[User | None, bool]:
+        judged = False
+        try:
+            user = self._users.find_by_email(email)
+            # Unknown emails are verified against a dummy hash: same answer, same cost.
+            valid = self._passwords.verify(user.password_hash if user else None, password)
+            judged = True
+        finally:
+            if not judged:
+                # The database failed, not the password: give the attempt back, or a user
+                # retrying through an outage would be locked out once it ends.
+                self._throttle.release(email, attempt)
+        return user, valid

@@ -17,6 +17,7 @@ from app.errors import (
     RateLimited,
     SmsUnavailable,
 )
+from app.security_metrics import SmsBudgetMonitor
 from app.services.clock import Clock
 from app.services.events import Recorder
 from app.services.phones import phone_hint
@@ -52,7 +53,8 @@ def generate_code(length: int) -> str:
 
 class OtpService:
     def __init__(self, store: RedisOtpStore, tokens: TokenService, sender: SmsSender, clock: Clock,
-                 settings: OtpSettings, events: Recorder | None = None, texts: SmsTexts | None = None) -> None:
+                 settings: OtpSettings, events: Recorder | None = None, texts: SmsTexts | None = None,
+                 budget: SmsBudgetMonitor | None = None) -> None:
         self._store = store
         self._tokens = tokens
         self._sender = sender
@@ -60,6 +62,7 @@ class OtpService:
         self._settings = settings
         self._events = events or Recorder()
         self._texts = texts or SmsTexts(load_catalog(), sender=settings.sender_name, ttl_seconds=settings.ttl)
+        self._budget = budget or SmsBudgetMonitor(0)
 
     def message(self, code: str, locale: str | None = None) -> str:
         return self._texts.render(code, locale)
@@ -75,11 +78,14 @@ class OtpService:
         member = secrets.token_hex(8)
         code = generate_code(cfg.length)
         answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member)
+        if answer.status == "sms_budget":
+            self._budget.refused(float(answer.value))
         if answer.status != "ok":
             if answer.status in _SEND_RULES:
                 self._events.rate_limited(_SEND_RULES[answer.status])
             raise _send_refusal(answer)
-        phone, user_id, is_test_number, saved_locale = answer.values
+        phone, user_id, is_test_number, saved_locale, budget_used = answer.values
+        self._budget.counted(int(budget_used))
         provider, seconds = TEST_NUMBER_PROVIDER, None
         if is_test_number != "1":
             locale = self._texts.choose(saved_locale, languages)
@@ -163,6 +169,9 @@ def _send_refusal(answer: StoreAnswer) -> Exception:
         return RateLimited("This login has used all its codes; log in again to get more.", retry_after=wait)
     if answer.status == "phone_cap":
         return RateLimited("Too many codes were sent to this phone in the last hour.", retry_after=wait)
+    if answer.status == "sms_budget":
+        # The service-wide hourly budget is spent (SMS_MAX_PER_HOUR): a pumping defence, not the caller's fault.
+        return SmsUnavailable("Text messages are paused for now; try again later.", retry_after=wait)
     return _common_refusal(answer)
 
 

@@ -8,6 +8,8 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.services.breached_passwords import BreachedPasswords
+
 
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
@@ -18,9 +20,10 @@ def common_passwords() -> frozenset[str]:
 class PasswordPolicy:
     """Length limits, a common-password list, not the email. No composition rules."""
 
-    def __init__(self, min_length: int = 8, max_length: int = 128) -> None:
+    def __init__(self, min_length: int = 8, max_length: int = 128, breaches: BreachedPasswords | None = None) -> None:
         self.min_length = min_length
         self.max_length = max_length
+        self._breaches = breaches
 
     def problems(self, password: str, email: str | None = None) -> list[str]:
         """Reasons a person can act on; empty when the password is acceptable."""
@@ -36,6 +39,12 @@ class PasswordPolicy:
             return ["Do not use your email address as your password."]
         if folded in common_passwords() or password.lower() in common_passwords():
             return ["This password is one of the most commonly used and easy to guess; choose another."]
+        # Last, so a password the local checks already refuse never leaves the process.
+        if self._breaches is not None and self._breaches.is_breached(password):
+            return [
+                "This password has appeared in a data breach (haveibeenpwned.com), so attackers try it early; "
+                "choose another."
+            ]
         return []
 
 

@@ -42,9 +42,6 @@ class UserService:
         return user
 
     def find_by_email(self, email: str) -> User | None:
-        if "\x00" in email:
-            # No stored email has one (signup validates), and PostgreSQL refuses NUL in a query.
-            return None
         return self._session.scalar(select(User).where(User.email == normalize_email(email)))
 
     def get(self, user_id: str) -> User | None:

@@ -1,10 +1,19 @@
 """Redis key names. Secrets never appear in a key: tokens, emails and phones
-are replaced by a keyed hash (HMAC-SHA256 under a key derived from SECRET_KEY)."""
+are replaced by a keyed hash (HMAC-SHA256 under a key derived from SECRET_KEY).
+
+Rotation: records are always written under the current SECRET_KEY; a token
+look-up that misses under it is retried under each SECRET_KEY_FALLBACKS entry,
+so sessions made before the rotation live on until they expire (docs/security.md).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class KeyedHasher:
@@ -46,3 +55,17 @@ class Keys:
     def otp_digest(self, token_key: str, code: str) -> str:
         """The stored form of a code, bound to its login so equal codes never hash alike."""
         return self._hasher.digest("otp", f"{token_key}:{code}")
+
+
+def first_hit(keysets: Sequence[Keys], attempt: Callable[[Keys], T], hit: Callable[[T], bool]) -> T:
+    """Runs `attempt` under each key set until `hit` says it found the record.
+
+    The current keys come first, so a live token costs one round trip; only a
+    miss pays for the fallbacks.
+    """
+    result = attempt(keysets[0])
+    for keys in keysets[1:]:
+        if hit(result):
+            break
+        result = attempt(keys)
+    return result

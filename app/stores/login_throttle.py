@@ -22,5 +22,9 @@ class RedisLoginThrottle:
                                          args=[repr(now), self._window, self._limit, member])
         return float(as_text(wait))
 
+    def release(self, email: str, member: str) -> None:
+        """Withdraws one reserved attempt that was never judged."""
+        self._redis.zrem(self._keys.login_failures(email), member)
+
     def succeeded(self, email: str) -> None:
         self._redis.delete(self._keys.login_failures(email))

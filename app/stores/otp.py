@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import redis
 
-from app.stores.keys import Keys
-from app.stores.scripts import Scripts, as_text
+from app.stores.keys import Keys, first_hit
+from app.stores.scripts import Scripts, as_text, found
+
+HOUR = 3600
 
 
 @dataclass(frozen=True)
@@ -30,41 +33,68 @@ class OtpLimits:
     resend_cooldown: int
     max_sends_per_login: int
     max_sends_per_phone_per_hour: int
+    sms_max_per_hour: int = 0  # the whole service's SMS per clock hour; 0 = unlimited
 
 
 class RedisOtpStore:
-    def __init__(self, client: redis.Redis, keys: Keys, scripts: Scripts, limits: OtpLimits) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, scripts: Scripts, limits: OtpLimits,
+                 fallbacks: tuple[Keys, ...] = ()) -> None:
         self._redis = client
         self._keys = keys
         self._scripts = scripts
         self._limits = limits
+        # A pre-OTP token made under an old SECRET_KEY is found, and its code hashed, under that key.
+        self._keysets = (keys, *fallbacks)
 
     def reserve_send(self, raw_token: str, code: str, now: float, code_expires_at: float, member: str) -> StoreAnswer:
-        """Checks the send limits and parks `code` as pending. 'ok' carries (phone, user id, test number?, locale)."""
-        token_key = self._keys.token(raw_token)
+        """Checks the send limits (the service-wide SMS budget too) and parks `code` as pending.
+
+        'ok' carries (phone, user id, '1' for a test number, saved locale, SMS used this hour);
+        'sms_budget' carries the seconds until the budget's hour ends.
+        """
         lim = self._limits
-        result = self._scripts.send_reserve(
-            keys=[token_key],
-            args=[repr(now), self._keys.otp_digest(token_key, code), repr(code_expires_at), lim.resend_cooldown,
-                  lim.max_sends_per_login, lim.max_sends_per_phone_per_hour, lim.account_max_failures,
-                  lim.account_window, lim.max_attempts, member],
-        )
-        return _answer(result)
+        hour = math.floor(now / HOUR)
+        budget_key = f"{self._keys.prefix}smsbudget:{hour}"
+        hour_left = (hour + 1) * HOUR - now
+
+        def attempt(keys: Keys) -> list[bytes]:
+            token_key = keys.token(raw_token)
+            return self._scripts.send_reserve(  # type: ignore[no-any-return]
+                keys=[token_key, budget_key],
+                args=[repr(now), keys.otp_digest(token_key, code), repr(code_expires_at), lim.resend_cooldown,
+                      lim.max_sends_per_login, lim.max_sends_per_phone_per_hour, lim.account_max_failures,
+                      lim.account_window, lim.max_attempts, member, lim.sms_max_per_hour, repr(hour_left),
+                      math.ceil(hour_left) + 60],
+            )
+
+        return _answer(first_hit(self._keysets, attempt, found))
 
     def finish_send(self, raw_token: str, member: str, delivered: bool) -> None:
-        self._scripts.send_finish(keys=[self._keys.token(raw_token)], args=[member, "ok" if delivered else "failed"])
+        """Settles the reservation; a failed send gives back its cooldown, caps and SMS budget."""
+        first_hit(
+            self._keysets,
+            lambda keys: self._scripts.send_finish(
+                keys=[keys.token(raw_token)], args=[member, "ok" if delivered else "failed"]
+            ),
+            lambda settled: int(settled) == 1,
+        )
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
                new_access: str, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer:
         """'ok' carries the user id; the pre-OTP token is spent and the pair minted."""
-        token_key = self._keys.token(raw_token)
         lim = self._limits
-        result = self._scripts.otp_verify(
-            keys=[token_key, self._keys.token(new_access), self._keys.token(new_refresh)],
-            args=[repr(now), self._keys.otp_digest(token_key, code), lim.max_attempts, lim.account_max_failures,
-                  lim.account_window, member, self._keys.prefix, session_id, repr(access_exp), repr(refresh_exp)],
-        )
-        return _answer(result)
+        # The new session is always written under the current SECRET_KEY.
+        new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
+
+        def attempt(keys: Keys) -> list[bytes]:
+            token_key = keys.token(raw_token)
+            return self._scripts.otp_verify(  # type: ignore[no-any-return]
+                keys=[token_key, *new_keys],
+                args=[repr(now), keys.otp_digest(token_key, code), lim.max_attempts, lim.account_max_failures,
+                      lim.account_window, member, self._keys.prefix, session_id, repr(access_exp), repr(refresh_exp)],
+            )
+
+        return _answer(first_hit(self._keysets, attempt, found))
 
 
 def _answer(result: list[bytes]) -> StoreAnswer:

@@ -36,3 +36,8 @@ class Scripts:
 
 def as_text(value: bytes | str | int) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def found(result: list[bytes]) -> bool:
+    """A token script found its token unless it answered 'invalid_token'."""
+    return as_text(result[0]) != "invalid_token"

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import redis
 
-from app.stores.keys import Keys
-from app.stores.scripts import Scripts, as_text
+from app.stores.keys import Keys, first_hit
+from app.stores.scripts import Scripts, as_text, found
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,12 @@ class TokenRecord:
 
 
 class RedisTokenStore:
-    def __init__(self, client: redis.Redis, keys: Keys, scripts: Scripts) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, scripts: Scripts, fallbacks: tuple[Keys, ...] = ()) -> None:
         self._redis = client
         self._keys = keys
         self._scripts = scripts
+        # Keys under old SECRET_KEYs, tried only when the current one misses.
+        self._keysets = (keys, *fallbacks)
 
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
                    fixed_code: str | None = None, locale: str | None = None) -> None:
@@ -47,8 +49,11 @@ class RedisTokenStore:
         pipe.execute()
 
     def get(self, raw_token: str) -> TokenRecord | None:
-        key = self._keys.token(raw_token)
-        kind, uid, exp, sid, phone = self._redis.hmget(key, "kind", "uid", "exp", "sid", "phone")
+        kind, uid, exp, sid, phone = first_hit(
+            self._keysets,
+            lambda keys: self._redis.hmget(keys.token(raw_token), "kind", "uid", "exp", "sid", "phone"),
+            lambda values: values[0] is not None,
+        )
         if kind is None or uid is None or exp is None:
             return None
         return TokenRecord(kind.decode(), uid.decode(), float(exp), (sid or b"").decode(), (phone or b"").decode())
@@ -57,14 +62,22 @@ class RedisTokenStore:
         self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float
     ) -> tuple[str, str]:
         """('ok' | 'reused' | 'invalid_token', user id or '')."""
-        keys = [self._keys.token(raw_refresh), self._keys.token(new_access), self._keys.token(new_refresh)]
         args = [repr(now), self._keys.prefix, repr(access_exp), repr(refresh_exp)]
-        result = self._scripts.refresh(keys=keys, args=args)
+        new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
+        result = first_hit(
+            self._keysets,
+            lambda keys: self._scripts.refresh(keys=[keys.token(raw_refresh), *new_keys], args=args),
+            found,
+        )
         return as_text(result[0]), as_text(result[1]) if len(result) > 1 else ""
 
     def revoke_chain_of(self, raw_access: str, now: float) -> str | None:
         """Revokes the chain of a live access token; returns its user id, or None."""
-        result = self._scripts.logout(keys=[self._keys.token(raw_access)], args=[repr(now), self._keys.prefix])
+        result = first_hit(
+            self._keysets,
+            lambda keys: self._scripts.logout(keys=[keys.token(raw_access)], args=[repr(now), self._keys.prefix]),
+            found,
+        )
         return as_text(result[1]) if as_text(result[0]) == "ok" else None
 
     def revoke_user(self, user_id: str) -> int:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.live_server import REPO_ROOT, live_server  # noqa: F401 - a fixture, used by name
+from tests.support.gunicorn import ROOT
+from tests.support.live_server import live_server  # noqa: F401 - a fixture, used by name
 from tests.support.servers import in_ci
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO_ROOT / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture

@@ -32,6 +32,8 @@ CONTRACT_SETTINGS = {
     "LOGIN_MAX_FAILURES": "1000000",
     "OTP_MAX_SENDS_PER_PHONE_PER_HOUR": "1000000",
     "OTP_ACCOUNT_MAX_FAILURES": "1000000",
+    "SEND_OTP_RATE_LIMIT_PER_IP": "1000000/minute",
+    "SMS_MAX_PER_HOUR": "0",
 }
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(TIME_LIMIT_SECONDS + 60)]
@@ -61,7 +63,7 @@ def test_generated_requests_keep_the_contract(live_server, tmp_path, capsys):
     )
     elapsed = time.monotonic() - started
     report = result.stdout + result.stderr
-    assert result.returncode == 0, report + "\n--- server log ---\n" + server.log_tail(60)
+    assert result.returncode == 0, report + "\n--- server log ---\n" + server.log_tail()
 
     records = [json.loads(line) for line in tally.read_text().splitlines()]
     by_phase = collections.Counter(r["phase"] for r in records)

@@ -20,6 +20,83 @@ KUBE_VERSIONS = ("1.25.0", "1.33.0")
 
 DB_URL = "postgresql://otp:pw@postgres.db.svc:5432/otp"
 REDIS_URL = "redis://:pw@redis-master.cache.svc:6379/0"
+IAM_ROLE = "arn:aws:iam::123456789012:role/otp-auth-sns"
+
+# The app's plain settings, each with a value other than its default: what
+# `config` takes (values.schema.json lists exactly these names).
+CONFIG_SAMPLES: dict[str, str] = {
+    "INSTANCE_DIR": "/tmp/instance",
+    "LOG_LEVEL": "debug",
+    "REDIS_SOCKET_TIMEOUT_SECONDS": "0.8",
+    "REDIS_CONNECT_TIMEOUT_SECONDS": "0.7",
+    "DATABASE_CONNECT_TIMEOUT_SECONDS": "3",
+    "DATABASE_STATEMENT_TIMEOUT_SECONDS": "4",
+    "OTP_LENGTH": "8",
+    "OTP_TTL_SECONDS": "240",
+    "OTP_MAX_ATTEMPTS": "4",
+    "OTP_ACCOUNT_MAX_FAILURES": "15",
+    "OTP_ACCOUNT_FAILURE_WINDOW_SECONDS": "1800",
+    "OTP_RESEND_COOLDOWN_SECONDS": "45",
+    "OTP_MAX_SENDS_PER_LOGIN": "4",
+    "OTP_MAX_SENDS_PER_PHONE_PER_HOUR": "8",
+    "OTP_SEND_ON_LOGIN": "true",
+    "PRE_OTP_TOKEN_TTL_SECONDS": "480",
+    "ACCESS_TOKEN_TTL_SECONDS": "600",
+    "REFRESH_TOKEN_TTL_SECONDS": "86400",
+    "LOGIN_MAX_FAILURES": "6",
+    "LOGIN_FAILURE_WINDOW_SECONDS": "600",
+    "LOGIN_RATE_LIMIT_PER_IP": "20/minute",
+    "SIGNUP_RATE_LIMIT_PER_IP": "10/hour",
+    "TRUSTED_PROXY_COUNT": "2",
+    "PASSWORD_MIN_LENGTH": "10",
+    "PASSWORD_MAX_LENGTH": "100",
+    "ARGON2_TIME_COST": "3",
+    "ARGON2_MEMORY_COST_KIB": "32768",
+    "ARGON2_PARALLELISM": "2",
+    "SMS_TIMEOUT_SECONDS": "4",
+    "SMS_TOTAL_TIMEOUT_SECONDS": "8",
+    "SMS_BREAKER_FAILURE_THRESHOLD": "3",
+    "SMS_BREAKER_WINDOW_SECONDS": "120",
+    "SMS_BREAKER_COOLDOWN_SECONDS": "60",
+    "SMS_SENDER_NAME": "Example",
+    "SMS_DEFAULT_LOCALE": "nl",  # a language only EVERY_SETTING's sms.templates has
+    "SMS_WEBOTP_DOMAIN": "app.example.com",
+    "SMS_ANDROID_APP_HASH": "FA+9qCX9VSu",
+    "TWILIO_API_BASE_URL": "https://twilio-proxy.example.com",
+    "DEFAULT_PHONE_REGION": "US",
+    "SMS_ALLOWED_COUNTRIES": "US,CA,IN",
+    "CORS_ORIGINS": "https://app.example.com",
+    "WEB_LOGIN_PATH": "/sign-in",
+    "SEND_OTP_RATE_LIMIT_PER_IP": "15/hour",
+    "SMS_MAX_PER_HOUR": "500",
+    "PASSWORD_BREACH_CHECK": "true",
+    "PASSWORD_BREACH_API_URL": "https://hibp-proxy.example.com/range/",
+    "PASSWORD_BREACH_TIMEOUT_SECONDS": "1",
+}
+
+# Every setting of the app set through the chart's values (tests/deploy/test_chart.py
+# checks that each one reaches the app with a value other than its default).
+EVERY_SETTING: dict[str, Any] = {
+    "secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL, "secretKey": "e" * 48,
+                "redisSentinelPassword": "sentinel-pw", "twilioAccountSid": "AC" + "2" * 32,
+                "twilioAuthToken": "token", "smsWebhookSecret": "w" * 40,
+                "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40},
+    "sms": {
+        "backend": "webhook",
+        "backends": ["webhook", "twilio", "sns", "file"],
+        "routes": {"+91": "sns", "+1": "twilio"},
+        "outboxFile": "/tmp/outbox.jsonl",
+        "twilio": {"fromNumber": "+14155550100", "messagingServiceSid": "MG" + "1" * 32},
+        "sns": {"region": "ap-south-1", "endpointUrl": "https://sns.ap-south-1.amazonaws.com",
+                "smsType": "Promotional", "senderId": "Example", "originationNumber": "+14155550199"},
+        "webhook": {"url": "https://sms-gateway.example.com/send"},
+        "templates": {"nl": {"message": "{code} is je {sender}-code. Hij verloopt over {minutes} minuten.",
+                             "message_one": "{code} is je {sender}-code. Hij verloopt over 1 minuut."}},
+    },
+    "redis": {"keyPrefix": "auth:", "sentinel": {"hosts": ["sentinel-0:26379", "sentinel-1:26379"],
+                                                 "masterName": "otpmaster"}},
+    "config": CONFIG_SAMPLES,
+}
 
 # The value sets the tests render: the defaults (with only the two store URLs,
 # as docs/deploy.md's first install) and the production variations.
@@ -56,6 +133,18 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "sms": {"backend": "twilio", "twilio": {"messagingServiceSid": "MG" + "0" * 32}},
         "image": {"repository": "registry.example.com/otp-auth", "digest": "sha256:" + "a" * 64},
     },
+    "sms-failover": {
+        "secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL, "twilioAccountSid": "AC" + "1" * 32,
+                    "twilioAuthToken": "token"},
+        "sms": {"backends": ["twilio", "sns"], "routes": {"+91": "sns"},
+                "twilio": {"messagingServiceSid": "MG" + "0" * 32},
+                "sns": {"region": "us-east-1", "senderId": "OtpAuth"}},
+        # SNS credentials from the pods' identity (IRSA), not from a Secret.
+        "serviceAccount": {"annotations": {"eks.amazonaws.com/role-arn": IAM_ROLE}},
+        "config": {"SMS_TOTAL_TIMEOUT_SECONDS": "8", "SMS_BREAKER_FAILURE_THRESHOLD": "3"},
+        "prometheusRule": {"enabled": True, "labels": {"release": "prometheus"}},
+    },
+    "every-setting": EVERY_SETTING,
 }
 
 # What the Secret named by existingSecret holds in the tests that need its data.
@@ -112,10 +201,14 @@ def secret_data(secret: dict[str, Any]) -> dict[str, str]:
     return {key: base64.b64decode(value).decode() for key, value in secret["data"].items()}
 
 
-def app_environment(objs: list[dict[str, Any]]) -> dict[str, str]:
-    """The environment the API container starts with: ConfigMap, Secret, then env entries."""
-    deployment = find(objs, "Deployment")
-    container = deployment["spec"]["template"]["spec"]["containers"][0]
+def app_environment(objs: list[dict[str, Any]], files: Path | None = None) -> dict[str, str]:
+    """The environment the API container starts with: ConfigMap, Secret, then env entries.
+
+    With `files`, the ConfigMaps the container mounts are written under it and
+    settings that name a path inside them point there instead.
+    """
+    pod = find(objs, "Deployment")["spec"]["template"]["spec"]
+    container = pod["containers"][0]
     env: dict[str, str] = {}
     for source in container["envFrom"]:
         if "configMapRef" in source:
@@ -125,7 +218,35 @@ def app_environment(objs: list[dict[str, Any]]) -> dict[str, str]:
             rendered = [o for o in objs if o["kind"] == "Secret" and o["metadata"]["name"] == name]
             env.update(secret_data(rendered[0]) if rendered else EXISTING_SECRET_DATA)
     env.update({item["name"]: item["value"] for item in container["env"] if "value" in item})
-    return env
+    return localized(env, mount_config_maps(objs, pod, container, files)) if files else env
+
+
+def mount_config_maps(objs: list[dict[str, Any]], pod: dict[str, Any], container: dict[str, Any],
+                      root: Path) -> dict[str, Path]:
+    """Writes each ConfigMap the container mounts under `root`, as the kubelet
+    would at its mount path; returns {mount path: the folder written}."""
+    volumes = {volume["name"]: volume for volume in pod.get("volumes", [])}
+    folders = {}
+    for mount in container.get("volumeMounts", []):
+        source = volumes[mount["name"]].get("configMap")
+        if source is None:
+            continue
+        folder = root / mount["mountPath"].lstrip("/")
+        folder.mkdir(parents=True, exist_ok=True)
+        for key, text in _named(objs, "ConfigMap", source["name"])["data"].items():
+            (folder / key).write_text(text, encoding="utf-8")
+        folders[mount["mountPath"]] = folder
+    return folders
+
+
+def localized(env: dict[str, str], folders: dict[str, Path]) -> dict[str, str]:
+    """`env` with values that are paths inside a mount pointing into its local folder."""
+    def local(value: str) -> str:
+        for mount_path, folder in folders.items():
+            if value == mount_path or value.startswith(mount_path.rstrip("/") + "/"):
+                return str(folder) + value[len(mount_path.rstrip("/")):]
+        return value
+    return {name: local(value) for name, value in env.items()}
 
 
 def _named(objs: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:

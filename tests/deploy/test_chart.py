@@ -17,7 +17,7 @@ from tests.deploy.chart import CHART_DIR, DB_URL, REDIS_URL, ROOT, SCENARIOS, fi
 
 SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)}
 # Custom resources: no schema in kubernetes-validate; checked field by field below.
-CRD_KINDS = {"ServiceMonitor"}
+CRD_KINDS = {"ServiceMonitor", "PrometheusRule"}
 
 
 @pytest.fixture(scope="module", params=sorted(SCENARIOS))
@@ -106,10 +106,10 @@ def test_probes_and_ports_match_the_app_and_gunicorn(client):
     assert f"http://{service['metadata']['name']}:80/readyz" in test_pod["spec"]["containers"][0]["command"][2]
 
 
-def test_the_app_accepts_the_configuration_the_chart_renders(scenario):
+def test_the_app_accepts_the_configuration_the_chart_renders(scenario, tmp_path):
     _, objs = scenario
-    env = chart.app_environment(objs)
-    configmap_keys = set(find(objs, "ConfigMap")["data"])
+    env = chart.app_environment(objs, tmp_path)
+    configmap_keys = set(find(objs, "ConfigMap", "demo-otp-auth")["data"])
     assert configmap_keys <= SETTING_NAMES, configmap_keys - SETTING_NAMES
     for secret in (o for o in objs if o["kind"] == "Secret"):
         assert set(secret["data"]) <= SETTING_NAMES
@@ -122,16 +122,22 @@ def test_the_app_accepts_the_configuration_the_chart_renders(scenario):
     assert settings.REDIS_URL or settings.REDIS_SENTINELS
 
 
-def test_the_migration_job_gets_the_same_settings_as_the_pods(scenario):
+def test_the_migration_job_gets_the_same_settings_as_the_pods(scenario, tmp_path):
     name, objs = scenario
     job = find(objs, "Job", "-migrate")
     annotations = job["metadata"]["annotations"]
     assert annotations["helm.sh/hook"] == "pre-install,pre-upgrade"
-    container = job["spec"]["template"]["spec"]["containers"][0]
+    pod = job["spec"]["template"]["spec"]
+    container = pod["containers"][0]
     assert container["command"] == ["flask", "--app", "app", "db", "upgrade"]
-    assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
+    assert pod["restartPolicy"] == "Never"
     job_env = {item["name"]: item["value"] for item in container["env"]}
-    assert job_env == find(objs, "ConfigMap")["data"]
+    assert job_env == find(objs, "ConfigMap", "demo-otp-auth")["data"]
+    # Files it reads (sms.templates) come from hook copies made before it, like its Secret.
+    for volume in (v for v in pod["volumes"] if "configMap" in v):
+        copy = find(objs, "ConfigMap", volume["configMap"]["name"])
+        assert int(copy["metadata"]["annotations"]["helm.sh/hook-weight"]) < int(annotations["helm.sh/hook-weight"])
+    job_env = chart.localized(job_env, chart.mount_config_maps(objs, pod, container, tmp_path))
 
     secret_name = container["envFrom"][0]["secretRef"]["name"]
     if name == "existing-secret-sentinel":
@@ -260,6 +266,22 @@ def test_autoscaling_replaces_the_fixed_replica_count():
      "sms.backend=twilio needs sms.twilio.fromNumber"),
     ({"secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL}, "terminationGracePeriodSeconds": 20},
      "gunicorn.gracefulTimeout must be less than terminationGracePeriodSeconds"),
+    ({"secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL},
+      "sms": {"backend": "file", "backends": ["twilio", "file"], "twilio": {"fromNumber": "+14155550100"}}},
+     "secrets.twilioAccountSid is required"),
+    ({"secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL}, "sms": {"backend": "sns"}},
+     "sms.sns.region is required"),
+    ({"secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL, "smsWebhookSecret": "w" * 32},
+      "sms": {"backend": "webhook"}}, "sms.webhook.url is required"),
+    ({"secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL},
+      "sms": {"backend": "webhook", "webhook": {"url": "https://gw.example.com/sms"}}},
+     "secrets.smsWebhookSecret is required"),
+    ({"secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL}, "sms": {"backend": "file", "routes": {"+91": "sns"}}},
+     "sms.routes sends +91 to sns, which is not one of sms.backends (file)"),
+    ({"secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL}, "config": {"SMS_TOTAL_TIMEOUT_SECONDS": "30"}},
+     "config.SMS_TOTAL_TIMEOUT_SECONDS (10 when unset) must be less than gunicorn.timeout"),
+    ({"secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL}, "metrics": {"multiprocDir": "/tmp/"}},
+     "metrics.multiprocDir must be a folder of its own"),
 ])
 def test_missing_required_values_fail_with_a_clear_message(values, message):
     with pytest.raises(helm.HelmRenderError, match=re.escape(message)):
@@ -295,6 +317,16 @@ GOOD = SCENARIOS["defaults"]["secrets"]
                                                                                "pathType": "Prefix"}]}]}}, "path"),
     ({"secrets": {**GOOD, "secretKey": "too-short"}}, "secretKey"),
     ({"secrets": {**GOOD, "databaseUrl": "mysql://db/otp"}}, "databaseUrl"),
+    ({"config": {"TEST_PHONE_NUMBERS": "+15555550100=123456"}}, "TEST_PHONE_NUMBERS"),  # a secret now
+    ({"sms": {"backend": "file", "backends": ["twilio", "console"]}}, "backends"),
+    ({"sms": {"backend": "file", "backends": ["sns", "sns"]}}, "backends"),
+    ({"sms": {"backend": "file", "routes": {"91": "sns"}}}, "91"),
+    ({"sms": {"backend": "file", "webhook": {"url": "http://gw.example.com/sms"}}}, "url"),
+    ({"sms": {"backend": "file", "sns": {"smsType": "transactional"}}}, "smsType"),
+    ({"sms": {"backend": "file", "templates": {"nl": {"message": "no placeholder"}}}}, "message"),
+    ({"secrets": {**GOOD, "smsWebhookSecret": "too-short"}}, "smsWebhookSecret"),
+    ({"metrics": {"multiprocDir": "metrics"}}, "multiprocDir"),
+    ({"prometheusRule": {"enabled": "yes"}}, "enabled"),
 ])
 def test_the_values_schema_rejects_bad_values(bad, key):
     values = {"secrets": GOOD, **bad}

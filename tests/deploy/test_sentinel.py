@@ -92,7 +92,7 @@ sentinel failover-timeout {SERVICE} 10000
 def test_the_sentinel_client_keeps_the_plain_clients_bounds(setup):
     plain = redis_client.connect(Settings.from_env({"REDIS_URL": "redis://127.0.0.1:1/0"}), "unused")
     sentinel = redis_client.connect(Settings.from_env(setup.env()), "unused")
-    bounded = ("socket_timeout", "socket_connect_timeout", "retry_on_error", "health_check_interval", "client_name")
+    bounded = ("socket_timeout", "socket_connect_timeout", "retry_on_error", "client_name")
     plain_kwargs, sentinel_kwargs = plain.connection_pool.connection_kwargs, sentinel.connection_pool.connection_kwargs
     assert {k: sentinel_kwargs[k] for k in bounded} == {k: plain_kwargs[k] for k in bounded}
     assert sentinel_kwargs["retry"].get_retries() == plain_kwargs["retry"].get_retries() == 1

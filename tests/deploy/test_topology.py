@@ -102,6 +102,15 @@ def test_each_step_of_the_flow_is_served_by_a_different_replica(cluster):
                       timeout=10)
     assert me.status_code == 200 and me.json()["email"] == user["email"]
 
+    # Metrics in the chart's multiprocess mode, each replica from its own folder:
+    # the replica that served the login counts it.
+    login_replica = [cluster.replica_address(i) for i in range(3)].index(login.headers["X-Served-By"])
+    scrape = requests.get(f"http://{login.headers['X-Served-By']}/metrics", timeout=10)
+    assert scrape.status_code == 200
+    assert re.search(r'^otp_auth_logins_total\{result="ok"\} [1-9]', scrape.text, re.M), scrape.text
+    assert "process_cpu_seconds_total" not in scrape.text  # per-process series are left out in that mode
+    assert list(cluster.metrics_dir(login_replica).glob("*.db"))
+
 
 def signups_while(cluster: LocalCluster, action, total: int = 60, act_after: int = 15) -> list[tuple[str, int, str]]:
     """`total` concurrent signups through the proxy; `action` runs once `act_after` have answered.

@@ -162,13 +162,19 @@ class LocalCluster:
         if done.returncode != 0:
             raise RuntimeError(f"migrations failed, see {self.workdir / 'migrate.log'}")
 
+    def metrics_dir(self, index: int) -> Path:
+        """The replica's own PROMETHEUS_MULTIPROC_DIR: what the chart's per-pod emptyDir is to a pod."""
+        return self.workdir / f"metrics-{index}"
+
     def _start_replicas(self, env: dict[str, str]) -> None:
         command = image_command()
+        assert env["PROMETHEUS_MULTIPROC_DIR"], "the chart sets the metrics folder"
         for index in range(self.replica_count):
             port = free_port()
             args = [str(BIN / command[0]), *command[1:-1], "--bind", f"127.0.0.1:{port}", command[-1]]
+            replica_env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir(index))}
             self.replicas.append(Process(f"replica-{index}", args, self.workdir / f"replica-{index}.log",
-                                         env, detach=self.detach).start())
+                                         replica_env, detach=self.detach).start())
             self.replica_ports.append(port)
         for index, port in enumerate(self.replica_ports):
             wait_until(lambda port=port: answers(f"http://127.0.0.1:{port}/readyz"), f"replica {index}")

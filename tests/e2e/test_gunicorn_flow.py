@@ -58,8 +58,8 @@ def server(tmp_path, redis_url, database_url):
         try:
             if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
                 break
-        except requests.RequestException:  # a loaded machine can be slow to answer
-            time.sleep(0.2)
+        except requests.RequestException:  # refused before the bind, or a read timeout while workers boot
+            time.sleep(0.1)
     else:
         proc.kill()
         proc.wait(timeout=15)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from sqlalchemy import inspect, text
 from app import create_app
 from app.config import Settings
 from app.extensions import db
-from tests.conftest import TEST_ENV
+from tests.conftest import TEST_ENV, postgres_admin_url
 from tests.support.servers import postgres_database
 
 
@@ -26,7 +25,7 @@ def empty_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="otp-auth-migrations-") as folder:
             yield f"sqlite:///{Path(folder) / 'fresh.db'}"
         return
-    admin = os.environ.get("TEST_DATABASE_URL")
+    admin = postgres_admin_url()
     if not admin:
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
     with postgres_database(admin) as url:

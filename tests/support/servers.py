@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -42,8 +43,9 @@ def redis_server_binary() -> str:
 class RedisProcess:
     """A redis-server this test controls: it can stop, pause and restart it."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, extra_args: tuple[str, ...] = ()) -> None:
         self.port = port or free_port()
+        self.extra_args = extra_args
         self.dir = tempfile.mkdtemp(prefix="otp-auth-redis-")
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -54,7 +56,7 @@ class RedisProcess:
     def start(self) -> RedisProcess:
         self.proc = subprocess.Popen(
             [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.dir],
+             "--appendonly", "no", "--dir", self.dir, *self.extra_args],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
@@ -70,8 +72,18 @@ class RedisProcess:
             finally:
                 client.close()
 
+    def pause(self) -> None:
+        """Freezes the server (SIGSTOP): the kernel still accepts connections, nothing answers."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
+            self.resume()  # a frozen process would never act on SIGTERM
             self.proc.terminate()
             self.proc.wait(timeout=10)
         self.proc = None

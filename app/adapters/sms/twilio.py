@@ -45,3 +45,7 @@ class TwilioSmsSender:
             raise SmsDeliveryError(f"twilio refused the message (HTTP {status}, code {code})") from None
         except requests.RequestException as error:
             raise SmsDeliveryError(f"twilio unreachable: {type(error).__name__}") from None
+        except ValueError:
+            # A success status with a body that is not JSON (a proxy's error page): the SDK
+            # cannot read it, and we cannot count it as delivered.
+            raise SmsDeliveryError("twilio answered with a body that is not JSON") from None

@@ -1,8 +1,9 @@
 -- Ends a reserved send. On success the pending code replaces the live one (the old
--- code stops working); on failure the reservation is undone, so no cooldown is charged.
+-- code stops working); on failure the reservation is undone, so no cooldown is charged
+-- and the SMS budget gets its message back.
 -- KEYS: [1] pre-OTP token. ARGV: member, 'ok' | 'failed'.
 local t = redis.call('HMGET', KEYS[1], 'pending_member', 'pending', 'pending_exp', 'sends', 'prev_next_send', 'pkey',
-  'otp', 'replaced')
+  'otp', 'replaced', 'pending_budget')
 if t[1] ~= ARGV[1] then return 0 end
 if ARGV[2] == 'ok' then
   -- Replaced codes are remembered (as digests) only to tell their owner to use the newest one.
@@ -12,6 +13,8 @@ if ARGV[2] == 'ok' then
 else
   redis.call('HSET', KEYS[1], 'sends', tonumber(t[4]) - 1, 'next_send', t[5])
   redis.call('ZREM', t[6], ARGV[1])
+  -- EXISTS first: a DECR on a counter that has expired would leave a key with no TTL.
+  if t[9] and t[9] ~= '' and redis.call('EXISTS', t[9]) == 1 then redis.call('DECR', t[9]) end
 end
-redis.call('HDEL', KEYS[1], 'pending', 'pending_exp', 'pending_member', 'prev_next_send')
+redis.call('HDEL', KEYS[1], 'pending', 'pending_exp', 'pending_member', 'prev_next_send', 'pending_budget')
 return 1

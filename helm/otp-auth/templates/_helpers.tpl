@@ -81,22 +81,67 @@ app.kubernetes.io/part-of: otp-auth
 {{- default (include "otp-auth.fullname" .) .Values.secrets.existingSecret }}
 {{- end }}
 
+{{/* The SMS providers in failover order: sms.backends, else sms.backend alone; comma-separated. */}}
+{{- define "otp-auth.smsBackends" -}}
+{{- join "," (.Values.sms.backends | default (list .Values.sms.backend)) }}
+{{- end }}
+
+{{/* Where the pods see sms.templates (a ConfigMap volume). */}}
+{{- define "otp-auth.smsTemplatesDir" -}}
+/etc/otp-auth/sms-templates
+{{- end }}
+
+{{/* sms.templates as ConfigMap data: one <locale>.json file per language. */}}
+{{- define "otp-auth.smsTemplatesData" -}}
+{{- range $locale, $template := .Values.sms.templates }}
+{{ $locale }}.json: {{ toJson $template | quote }}
+{{- end }}
+{{- end }}
+
 {{/*
 Non-secret settings (ConfigMap data and the migration Job's env), as a YAML
 map of environment variable name to string. APP_ENV is not a value: the chart
-only deploys production.
+only deploys production. A provider's settings are rendered only when it is
+one of the backends, and the ones it cannot work without are required.
 */}}
 {{- define "otp-auth.configData" -}}
-{{- $data := dict "APP_ENV" "production" "SMS_BACKEND" .Values.sms.backend "REDIS_KEY_PREFIX" .Values.redis.keyPrefix }}
-{{- if eq .Values.sms.backend "file" }}
-{{- $_ := set $data "SMS_OUTBOX_FILE" .Values.sms.outboxFile }}
+{{- $sms := .Values.sms }}
+{{- $backends := include "otp-auth.smsBackends" . | splitList "," }}
+{{- $data := dict "APP_ENV" "production" "SMS_BACKEND" (first $backends) "REDIS_KEY_PREFIX" .Values.redis.keyPrefix }}
+{{- with $sms.backends }}{{ $_ := set $data "SMS_BACKENDS" (join "," .) }}{{ end }}
+{{- if has "file" $backends }}
+{{- $_ := set $data "SMS_OUTBOX_FILE" $sms.outboxFile }}
 {{- end }}
-{{- if eq .Values.sms.backend "twilio" }}
-{{- if not (or .Values.sms.twilio.fromNumber .Values.sms.twilio.messagingServiceSid) }}
+{{- if has "twilio" $backends }}
+{{- if not (or $sms.twilio.fromNumber $sms.twilio.messagingServiceSid) }}
 {{- fail "sms.backend=twilio needs sms.twilio.fromNumber (E.164) or sms.twilio.messagingServiceSid" }}
 {{- end }}
-{{- with .Values.sms.twilio.fromNumber }}{{ $_ := set $data "TWILIO_FROM_NUMBER" . }}{{ end }}
-{{- with .Values.sms.twilio.messagingServiceSid }}{{ $_ := set $data "TWILIO_MESSAGING_SERVICE_SID" . }}{{ end }}
+{{- with $sms.twilio.fromNumber }}{{ $_ := set $data "TWILIO_FROM_NUMBER" . }}{{ end }}
+{{- with $sms.twilio.messagingServiceSid }}{{ $_ := set $data "TWILIO_MESSAGING_SERVICE_SID" . }}{{ end }}
+{{- end }}
+{{- if has "sns" $backends }}
+{{- /* Required here, not left to AWS_REGION: the migration Job runs without the pods' cloud identity. */}}
+{{- $_ := set $data "SNS_REGION" (required "sms.sns.region is required with the sns backend, e.g. us-east-1" $sms.sns.region) }}
+{{- $_ := set $data "SNS_SMS_TYPE" $sms.sns.smsType }}
+{{- with $sms.sns.endpointUrl }}{{ $_ := set $data "SNS_ENDPOINT_URL" . }}{{ end }}
+{{- with $sms.sns.senderId }}{{ $_ := set $data "SNS_SENDER_ID" . }}{{ end }}
+{{- with $sms.sns.originationNumber }}{{ $_ := set $data "SNS_ORIGINATION_NUMBER" . }}{{ end }}
+{{- end }}
+{{- if has "webhook" $backends }}
+{{- $_ := set $data "SMS_WEBHOOK_URL" (required "sms.webhook.url is required with the webhook backend: the https:// URL of your SMS gateway" $sms.webhook.url) }}
+{{- end }}
+{{- with $sms.routes }}
+{{- $routes := list }}
+{{- range $prefix, $backend := . }}
+{{- if not (has $backend $backends) }}
+{{- fail (printf "sms.routes sends %s to %s, which is not one of sms.backends (%s)" $prefix $backend (join "," $backends)) }}
+{{- end }}
+{{- $routes = append $routes (printf "%s=%s" $prefix $backend) }}
+{{- end }}
+{{- $_ := set $data "SMS_ROUTES" (join "," $routes) }}
+{{- end }}
+{{- if $sms.templates }}
+{{- $_ := set $data "SMS_TEMPLATES_DIR" (include "otp-auth.smsTemplatesDir" .) }}
 {{- end }}
 {{- with .Values.redis.sentinel.hosts }}
 {{- $_ := set $data "REDIS_SENTINELS" (join "," .) }}
@@ -104,6 +149,10 @@ only deploys production.
 {{- end }}
 {{- range $key, $value := .Values.config }}
 {{- $_ := set $data $key (toString $value) }}
+{{- end }}
+{{- /* A send that outlives gunicorn's worker timeout gets its worker killed mid-request. */}}
+{{- if ge (float64 (get $data "SMS_TOTAL_TIMEOUT_SECONDS" | default "10")) (float64 .Values.gunicorn.timeout) }}
+{{- fail "config.SMS_TOTAL_TIMEOUT_SECONDS (10 when unset) must be less than gunicorn.timeout, or a slow SMS send gets its worker killed" }}
 {{- end }}
 {{- toYaml $data }}
 {{- end }}
@@ -123,10 +172,16 @@ with a message naming the value when a required one is missing.
 {{- $_ := set $data "REDIS_URL" (required "secrets.redisUrl is required: e.g. redis://:password@redis-master:6379/0 (or set redis.sentinel.hosts, or put REDIS_URL in secrets.existingSecret)" $s.redisUrl) }}
 {{- end }}
 {{- with $s.redisSentinelPassword }}{{ $_ := set $data "REDIS_SENTINEL_PASSWORD" . }}{{ end }}
-{{- if eq .Values.sms.backend "twilio" }}
+{{- $backends := include "otp-auth.smsBackends" . | splitList "," }}
+{{- if has "twilio" $backends }}
 {{- $_ := set $data "TWILIO_ACCOUNT_SID" (required "secrets.twilioAccountSid is required with sms.backend=twilio (or put TWILIO_ACCOUNT_SID in secrets.existingSecret)" $s.twilioAccountSid) }}
 {{- $_ := set $data "TWILIO_AUTH_TOKEN" (required "secrets.twilioAuthToken is required with sms.backend=twilio (or put TWILIO_AUTH_TOKEN in secrets.existingSecret)" $s.twilioAuthToken) }}
 {{- end }}
+{{- if has "webhook" $backends }}
+{{- $_ := set $data "SMS_WEBHOOK_SECRET" (required "secrets.smsWebhookSecret is required with the webhook backend: 32+ random characters your gateway checks signatures with (or put SMS_WEBHOOK_SECRET in secrets.existingSecret)" $s.smsWebhookSecret) }}
+{{- end }}
+{{- with $s.testPhoneNumbers }}{{ $_ := set $data "TEST_PHONE_NUMBERS" . }}{{ end }}
+{{- with $s.secretKeyFallbacks }}{{ $_ := set $data "SECRET_KEY_FALLBACKS" . }}{{ end }}
 {{- toYaml $data }}
 {{- end }}
 
@@ -178,4 +233,20 @@ upgrade never signs everybody out), else a new random one.
 - name: tmp
   emptyDir:
     sizeLimit: 64Mi
+{{- end }}
+
+{{/*
+The sms.templates files, read-only, through the ConfigMap named configMap
+(the chart's own, or the migration hook's copy). Used when sms.templates is set.
+*/}}
+{{- define "otp-auth.smsTemplatesVolumeMount" -}}
+- name: sms-templates
+  mountPath: {{ include "otp-auth.smsTemplatesDir" . }}
+  readOnly: true
+{{- end }}
+
+{{- define "otp-auth.smsTemplatesVolume" -}}
+- name: sms-templates
+  configMap:
+    name: {{ . }}
 {{- end }}
