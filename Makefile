@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := app
 
-.PHONY: run test lint migrate clean
+.PHONY: run test lint migrate clean bench
 
 # Reinstall only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -27,7 +27,17 @@ test: $(BIN)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check app tests
+	$(BIN)/ruff check app tests bench
+
+# Benchmarks: one run of everything (about 3 minutes on a quiet 2-core machine), then
+# docs/benchmarks.md and its charts from the results. See docs/benchmarks.md.
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(BIN)/.bench-installed
+	$(BIN)/python -m bench.run --out docs/bench-results.json
+	$(BIN)/python -m bench.report docs/bench-results.json
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,121 @@
+"""PNG charts for docs/benchmarks.md (matplotlib, no display needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
+
+from bench.analysis import TARGETS, baseline_a, find, levels, primary_runs, ratios  # noqa: E402
+
+LOADED = ("baseline-a", "auth-check", "refresh", "send-otp", "validate-otp")
+ARGON2 = ("login", "signup", "flow")
+
+
+def throughput(results: dict[str, Any], path: Path) -> None:
+    runs = primary_runs(results)
+    fixed, sat = levels(results)
+    fig, (fast, slow) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [5, 3]})
+    for axis, names in ((fast, LOADED), (slow, ARGON2)):
+        shown = [n for n in names if n == "baseline-a" or find(runs, n, fixed)]
+        for offset, c in ((-0.2, fixed), (0.2, sat)):
+            rates = [baseline_a(runs, c)["rps"] if n == "baseline-a" else (find(runs, n, c) or {}).get("rps", 0)
+                     for n in shown]
+            axis.bar([i + offset for i in range(len(shown))], rates, width=0.4, label=f"{c} connections")
+        axis.set_xticks(range(len(shown)), shown, rotation=20)
+        axis.grid(axis="y", alpha=0.3)
+    b = results.get("baseline_b", {}).get("verifies_per_s")
+    if b:
+        slow.axhline(b, color="black", linestyle="--", linewidth=1, label=f"baseline B: {b:.0f} verifies/s")
+    fast.set_ylabel("requests/s (flows/s for flow)")
+    fast.set_title("Redis-backed endpoints vs baseline A")
+    slow.set_title("Argon2-bound endpoints vs baseline B")
+    fast.legend(fontsize=8)
+    slow.legend(fontsize=8)
+    _save(fig, path, results)
+
+
+def latency(results: dict[str, Any], path: Path) -> None:
+    runs = primary_runs(results)
+    fixed, _ = levels(results)
+    names = [n for n in (*LOADED, *ARGON2) if find(runs, n, fixed) or n == "baseline-a"]
+    fig, axis = plt.subplots(figsize=(10, 4.2))
+    for offset, key in ((-0.27, "p50"), (0, "p95"), (0.27, "p99")):
+        values = []
+        for n in names:
+            run = find(runs, n, fixed) or next((r for r in runs if r["target"] == n and r["concurrency"] == fixed), {})
+            values.append(run.get("latency_ms", {}).get(key, 0))
+        axis.bar([i + offset for i in range(len(names))], values, width=0.27, label=key)
+    axis.set_yscale("log")
+    axis.set_xticks(range(len(names)), names, rotation=20)
+    axis.set_ylabel("milliseconds (log)")
+    axis.set_title(f"Latency at {fixed} connections")
+    axis.grid(axis="y", alpha=0.3, which="both")
+    axis.legend()
+    _save(fig, path, results)
+
+
+def ratio_chart(results: dict[str, Any], path: Path) -> None:
+    rows = ratios(results)
+    fig, axis = plt.subplots(figsize=(8, 3.8))
+    names = [r["endpoint"] for r in rows]
+    axis.bar([i - 0.2 for i in range(len(rows))], [r.get("fixed") or 0 for r in rows], width=0.4,
+             label="fixed concurrency")
+    axis.bar([i + 0.2 for i in range(len(rows))], [r.get("saturation") or 0 for r in rows], width=0.4,
+             label="saturation")
+    for i, r in enumerate(rows):
+        axis.hlines(TARGETS[r["endpoint"]][1], i - 0.45, i + 0.45, colors="red", linewidth=2,
+                    label="target" if i == 0 else None)
+    axis.set_xticks(range(len(rows)), [f"{n}\nvs {r['baseline']}" for n, r in zip(names, rows, strict=True)])
+    axis.set_ylabel("share of the baseline's throughput")
+    axis.set_title("Ratios to the baselines (same run)")
+    axis.grid(axis="y", alpha=0.3)
+    axis.legend(fontsize=8)
+    _save(fig, path, results)
+
+
+def scaling(results: dict[str, Any], path: Path) -> None:
+    _, sat = levels(results)
+    runs = [r for r in results["runs"] if r["concurrency"] == sat and r["phase"] in ("", "before")]
+    targets = results["plan"]["scaling_endpoints"]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for axis, names in ((axes[0], [t for t in targets if t != "login"]), (axes[1], ["login"])):
+        for color, name in enumerate(names):
+            for kind, style in (("gthread", "-"), ("sync", "--")):
+                points = sorted((r["workers"], r["rps"]) for r in runs
+                                if r["target"] == name and r["worker_class"] == kind)
+                if points:
+                    axis.plot(*zip(*points, strict=True), style, marker="o", color=f"C{color}",
+                              label=f"{name} ({kind})")
+        axis.set_xlabel("gunicorn workers")
+        axis.set_xticks([1, 2, 4])
+        axis.set_ylabel("requests/s")
+        axis.grid(alpha=0.3)
+        axis.legend(fontsize=7)
+    axes[0].set_title(f"Scaling at {sat} connections ({results['meta']['cpus']} cores)")
+    axes[1].set_title("login (Argon2-bound)")
+    _save(fig, path, results)
+
+
+def _save(fig: Any, path: Path, results: dict[str, Any]) -> None:
+    meta = results["meta"]
+    fig.text(0.99, 0.01, f"{meta['started_at']} · {meta['cpus']} cores · {meta['git_commit']}", ha="right",
+             fontsize=7, color="gray")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def render_all(results: dict[str, Any], folder: Path) -> list[Path]:
+    made = []
+    for name, draw in (("throughput", throughput), ("latency", latency), ("ratios", ratio_chart),
+                       ("scaling", scaling)):
+        path = folder / f"bench-{name}.png"
+        draw(results, path)
+        made.append(path)
+    return made

@@ -1,0 +1,149 @@
+"""`make bench`: every measurement in one run on one machine, written as JSON.
+
+    python -m bench.run [--quick] [--endpoints auth-check,login] [--out docs/bench-results.json]
+
+Order: the service and baseline A under the primary worker config (baseline A
+first and again last, so drift on a shared machine shows), the scaling configs,
+baseline B (Argon2 capacity), then the per-request cost counters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from bench.argon2_capacity import capacity
+from bench.costs import cost_table
+from bench.endpoints import LOADED
+from bench.procstat import loadavg
+from bench.servers import ROOT, WorkerConfig, database
+from bench.session import Session
+from tests.support.servers import RedisProcess
+
+PRIMARY = WorkerConfig(workers=2, worker_class="gthread", threads=4)
+SCALING = tuple(WorkerConfig(workers=w, worker_class=k, threads=4)
+                for k in ("sync", "gthread") for w in (1, 2, 4))
+
+
+@dataclass(frozen=True)
+class Plan:
+    seconds: float = 3.0
+    warmup: float = 0.5
+    fixed_concurrency: int = 8
+    saturation_concurrency: int = 32
+    endpoints: tuple[str, ...] = LOADED
+    flow: bool = True
+    scaling: tuple[WorkerConfig, ...] = SCALING
+    scaling_endpoints: tuple[str, ...] = ("baseline-a", "auth-check", "send-otp", "login")
+    scaling_seconds: float = 2.5
+    argon2_seconds: float = 3.0
+    cost_requests: int = 20
+
+
+QUICK = Plan(seconds=1.5, warmup=0.3, fixed_concurrency=4, saturation_concurrency=8, endpoints=("auth-check",),
+             flow=False, scaling=(), argon2_seconds=0, cost_requests=0)
+
+
+def _primary(session: Session, plan: Plan) -> None:
+    levels = (plan.fixed_concurrency, plan.saturation_concurrency)
+    with ExitStack() as stack:
+        service, baseline = session.servers(stack, PRIMARY)
+        rate = {c: session.load(baseline, "baseline-a", c, plan.seconds, plan.warmup, phase="before")["rps"]
+                for c in levels}
+        for name in plan.endpoints:
+            for c in levels:
+                session.load(service, name, c, plan.seconds, plan.warmup, expected_rps=rate[c])
+        if plan.flow:
+            for c in levels:
+                session.load(service, "flow", c, plan.seconds * 2, plan.warmup)
+        for c in levels:
+            session.load(baseline, "baseline-a", c, plan.seconds, plan.warmup, phase="after")
+
+
+def _scaling(session: Session, plan: Plan) -> None:
+    c = plan.saturation_concurrency
+    for config in plan.scaling:
+        if config == PRIMARY:
+            continue  # measured above, at the same concurrency
+        with ExitStack() as stack:
+            service, baseline = session.servers(stack, config)
+            rate = session.load(baseline, "baseline-a", c, plan.scaling_seconds, plan.warmup)["rps"]
+            for name in plan.scaling_endpoints:
+                if name != "baseline-a":
+                    session.load(service, name, c, plan.scaling_seconds, plan.warmup, expected_rps=rate)
+
+
+def _meta(db_kind: str) -> dict[str, Any]:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    cpu_model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), platform.processor())
+    redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()
+    return {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "python": platform.python_version(),
+        "redis_server": next((word for word in redis_version if word.startswith("v=")), "?")[2:],
+        "database": db_kind,
+        "git_commit": git("rev-parse", "--short", "HEAD") + ("+dirty" if git("status", "--porcelain", "app") else ""),
+        "loadavg_at_start": loadavg(),
+    }
+
+
+def run(plan: Plan, out: Path) -> dict[str, Any]:
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="otp-auth-bench-") as tmp:
+        folder = Path(tmp)
+        redis_server = RedisProcess().start()
+        try:
+            with database(folder) as (db_kind, db_url):
+                results: dict[str, Any] = {"meta": _meta(db_kind), "plan": asdict(plan),
+                                           "primary_config": asdict(PRIMARY)}
+                session = Session(folder, redis_server.url, redis_server.proc.pid, db_url)  # type: ignore[union-attr]
+                try:
+                    _primary(session, plan)
+                    _scaling(session, plan)
+                    results["runs"] = session.records
+                    if plan.argon2_seconds:
+                        results["baseline_b"] = capacity(session.fixtures.settings, plan.argon2_seconds)
+                    if plan.cost_requests:
+                        results["costs"] = cost_table(session.fixtures, session.accounts, plan.cost_requests,
+                                                      server_is_private=True)
+                finally:
+                    session.close()
+        finally:
+            redis_server.close()
+    results["meta"].update(loadavg_at_end=loadavg(), wall_seconds=round(time.monotonic() - started, 1))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1) + "\n")
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a few seconds on auth/check only (smoke test)")
+    parser.add_argument("--endpoints", help="comma-separated subset of " + ",".join(LOADED))
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "bench-results.json")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else Plan()
+    if args.endpoints:
+        plan = replace(plan, endpoints=tuple(args.endpoints.split(",")))
+    results = run(plan, args.out)
+    print(f"wrote {args.out} in {results['meta']['wall_seconds']} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
