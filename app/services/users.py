@@ -28,7 +28,7 @@ class UserService:
         user = User(email=normalize_email(email), phone=phone, password_hash=self._passwords.hash(password))
         self._session.add(user)
         try:
-            self._session.commit()
+            self._commit_keeping(user)
         except IntegrityError:
             # The unique index decides races between concurrent signups for one email.
             self._session.rollback()
@@ -50,4 +50,11 @@ class UserService:
         if self._passwords.needs_rehash(user.password_hash):
             user.password_hash = self._passwords.hash(password)
         user.last_login_at = utc_now()
+        self._commit_keeping(user)
+
+    def _commit_keeping(self, user: User) -> None:
+        """Commits, leaving `user` readable as written. A commit expires what the session holds,
+        and the next attribute read would cost a SELECT; detached first, the object keeps its values."""
+        self._session.flush()
+        self._session.expunge(user)
         self._session.commit()
