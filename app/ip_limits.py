@@ -41,7 +41,18 @@ def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> No
     limiter.init_app(app)
     for endpoint, limit in ip_limits(settings).items():
         app.view_functions[endpoint] = limiter.limit(limit)(app.view_functions[endpoint])
+    _skip_check_of_unlimited_requests(app, limiter)
     app.extensions[EXTENSION_KEY] = limiter
+
+
+def _skip_check_of_unlimited_requests(app: Flask, limiter: Limiter) -> None:
+    """Flask-Limiter also checks every request in a before_request hook, to apply default and
+    application-wide limits. There are none here: the only limits are on the views wrapped above,
+    and those wrappers check for themselves. The hook cost about 15% of the CPU of a token check
+    (docs/benchmarks.md), so it goes, as long as nothing configures limits that only it applies."""
+    manager = limiter.limit_manager
+    if not manager.default_limits and not manager.application_limits:
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def seconds_until_reset() -> int:

@@ -58,10 +58,10 @@ class Fixtures:
         self._run = uuid.uuid4().hex[:6]  # emails never collide with an earlier set-up's
 
     @classmethod
-    def start(cls, env: dict[str, str]) -> Fixtures:
+    def start(cls, env: dict[str, str], log_level: str = "WARNING") -> Fixtures:
         """An app of its own on the settings `env` (those of the server under test)."""
         sms = CapturingSms()
-        app = create_app(Settings.from_env(env).replace(LOG_LEVEL="WARNING"), sms=sms)
+        app = create_app(Settings.from_env(env).replace(LOG_LEVEL=log_level), sms=sms)
         return cls(app, lambda: sms.last_body)
 
     @staticmethod
