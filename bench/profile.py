@@ -1,6 +1,6 @@
 """Profile one endpoint under load with py-spy (sampling a gunicorn worker).
 
-    python -m bench.profile auth-check [--seconds 8] [--top 40] [--svg out.svg]
+    python -m bench.profile auth-check|baseline-a|... [--seconds 8] [--top 40] [--svg out.svg]
 
 One gunicorn worker (gthread, 4 threads) is loaded by the load generator while
 py-spy samples it; prints the functions with the largest inclusive and self
@@ -64,10 +64,13 @@ def main() -> None:
         db_kind, db_url = stack.enter_context(database(folder))
         session = Session(folder, redis_server.url, redis_server.proc.pid, db_url)  # type: ignore[union-attr]
         stack.callback(session.close)
-        service, _ = session.servers(stack, CONFIG)
-        worker = service.worker_pids()[0]
-        load = threading.Thread(target=session.load, args=(service, args.endpoint, args.concurrency,
-                                                           args.seconds + 2, 0.5), kwargs={"expected_rps": 2000})
+        service, baseline = session.servers(stack, CONFIG)
+        server = baseline if args.endpoint == "baseline-a" else service
+        worker = server.worker_pids()[0]
+        # Requests (and the tokens they spend) are made before the load starts, so py-spy sees only serving.
+        requests = None if server is baseline else session.requests_for(args.endpoint, 1000, args.seconds + 2)
+        load = threading.Thread(target=session.load, args=(server, args.endpoint, args.concurrency,
+                                                           args.seconds + 2, 0.5), kwargs={"requests": requests})
         load.start()
         raw = folder / "profile.txt"
         # --gil: only the thread holding the GIL is sampled, so the profile shows CPU, not waiting.

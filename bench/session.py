@@ -80,7 +80,7 @@ class Session:
         return endpoint.requests(self.fixtures, self.accounts, count)
 
     def load(self, server: Gunicorn, target: str, concurrency: int, seconds: float, warmup: float,
-             expected_rps: float = 1500.0, phase: str = "") -> dict[str, Any]:
+             expected_rps: float = 1500.0, phase: str = "", requests: list[Request] | None = None) -> dict[str, Any]:
         spec: dict[str, Any] = {"port": server.port, "concurrency": concurrency, "duration": seconds,
                                 "warmup": warmup}
         if target == "baseline-a":
@@ -90,7 +90,7 @@ class Session:
                                       for a in self.flow_accounts], "outbox": str(self.outbox)}
         else:
             endpoint = ENDPOINTS[target]
-            spec.update(requests=self.requests_for(target, expected_rps, seconds), mode=endpoint.mode,
+            spec.update(requests=requests or self.requests_for(target, expected_rps, seconds), mode=endpoint.mode,
                         ok_statuses=[endpoint.ok_status])
         pids = [server.proc.pid, *server.worker_pids()]
         load_before, cpu_before, redis_before = loadavg(), cpu_seconds(pids), cpu_seconds([self.redis_pid])
