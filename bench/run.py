@@ -37,7 +37,7 @@ SCALING = tuple(WorkerConfig(workers=w, worker_class=k, threads=4)
 
 @dataclass(frozen=True)
 class Plan:
-    seconds: float = 3.0
+    seconds: float = 2.5
     warmup: float = 0.5
     fixed_concurrency: int = 8
     saturation_concurrency: int = 32
@@ -45,7 +45,7 @@ class Plan:
     flow: bool = True
     scaling: tuple[WorkerConfig, ...] = SCALING
     scaling_endpoints: tuple[str, ...] = ("baseline-a", "auth-check", "send-otp", "login")
-    scaling_seconds: float = 2.5
+    scaling_seconds: float = 2.0
     argon2_seconds: float = 3.0
     cost_requests: int = 20
 
@@ -65,7 +65,7 @@ def _primary(session: Session, plan: Plan) -> None:
                 session.load(service, name, c, plan.seconds, plan.warmup, expected_rps=rate[c])
         if plan.flow:
             for c in levels:
-                session.load(service, "flow", c, plan.seconds * 2, plan.warmup)
+                session.load(service, "flow", c, plan.seconds * 1.5, plan.warmup)
         for c in levels:
             session.load(baseline, "baseline-a", c, plan.seconds, plan.warmup, phase="after")
 
