@@ -6,6 +6,8 @@ import math
 from statistics import mean
 from typing import Any
 
+from bench.endpoints import ARGON2_BOUND
+
 # endpoint → (baseline, least acceptable ratio); from the project's issue 8.
 TARGETS: dict[str, tuple[str, float]] = {
     "auth-check": ("A", 0.70),
@@ -28,8 +30,11 @@ def primary_runs(results: dict[str, Any]) -> list[dict[str, Any]]:
             and r["worker_class"] == primary["worker_class"] and r["threads"] == primary["threads"]]
 
 
-def levels(results: dict[str, Any]) -> tuple[int, int]:
+def levels(results: dict[str, Any], target: str = "baseline-a") -> tuple[int, int]:
+    """(fixed, saturation) connections that `target` was run at."""
     plan = results["plan"]
+    if target in ARGON2_BOUND:
+        return plan["argon2_fixed_concurrency"], plan["argon2_saturation_concurrency"]
     return plan["fixed_concurrency"], plan["saturation_concurrency"]
 
 
@@ -54,7 +59,7 @@ def ratios(results: dict[str, Any]) -> list[dict[str, Any]]:
     b = results.get("baseline_b", {}).get("verifies_per_s", 0.0)
     for name, (base, target) in TARGETS.items():
         row: dict[str, Any] = {"endpoint": name, "baseline": base, "target": target}
-        for label, c in zip(("fixed", "saturation"), levels(results), strict=True):
+        for label, c in zip(("fixed", "saturation"), levels(results, name), strict=True):
             run = find(runs, name, c)
             if run is None:
                 continue
@@ -74,24 +79,27 @@ def ratios(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def capacity(results: dict[str, Any]) -> dict[str, Any] | None:
-    """Pods and Redis for LOGINS_PER_HOUR full sign-ins (login, send-otp, validate-otp, auth/check)."""
+    """Pods and Redis for LOGINS_PER_HOUR full sign-ins (login, send-otp, validate-otp, auth/check):
+    pods from the flow's own rate at saturation, Redis from the counted cost of each step."""
     runs = primary_runs(results)
-    _, c = levels(results)
-    login = find(runs, "login", c)
+    flow = find(runs, "flow", levels(results, "flow")[1])
     costs = results.get("costs", {})
-    if login is None or not all(k in costs for k in ("login", "send-otp", "validate-otp", "auth-check")):
+    if flow is None or not all(k in costs for k in ("login", "send-otp", "validate-otp", "auth-check")):
         return None
     per_second = LOGINS_PER_HOUR / 3600
     steps = ("login", "send-otp", "validate-otp", "auth-check")
     round_trips = sum(costs[s]["redis_round_trips"] for s in steps)
     commands = sum(costs[s].get("redis_commands", 0) for s in steps)
-    redis_cpu_ms = sum((find(runs, s, c) or {}).get("redis_cpu_ms_per_request", 0.0) for s in steps)
-    cores = results["meta"]["cpus"]
+    redis_cpu_ms = sum((find(runs, s, levels(results, s)[1]) or {}).get("redis_cpu_ms_per_request", 0.0)
+                       for s in steps)
+    b = results.get("baseline_b", {})
     return {
         "logins_per_s": per_second,
-        "login_rps_per_pod": login["rps"],
-        "pod_cores": cores,
-        "pods": math.ceil(per_second / (login["rps"] * HEADROOM)),
+        "flows_per_s_per_pod": flow["rps"],
+        "pod_cores": results["meta"]["cpus"],
+        "pods": math.ceil(per_second / (flow["rps"] * HEADROOM)) if flow["rps"] else None,
+        # The floor whatever the code: one Argon2 verify per sign-in, at baseline B's rate.
+        "pods_at_argon2_limit": math.ceil(per_second / (b["verifies_per_s"] * HEADROOM)) if b else None,
         "redis_round_trips_per_s": per_second * round_trips,
         "redis_commands_per_s": per_second * commands,
         "redis_cpu_share": per_second * redis_cpu_ms / 1000,

@@ -18,14 +18,14 @@ ARGON2 = ("login", "signup", "flow")
 
 def throughput(results: dict[str, Any], path: Path) -> None:
     runs = primary_runs(results)
-    fixed, sat = levels(results)
     fig, (fast, slow) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [5, 3]})
     for axis, names in ((fast, LOADED), (slow, ARGON2)):
-        shown = [n for n in names if n == "baseline-a" or find(runs, n, fixed)]
-        for offset, c in ((-0.2, fixed), (0.2, sat)):
-            rates = [baseline_a(runs, c)["rps"] if n == "baseline-a" else (find(runs, n, c) or {}).get("rps", 0)
-                     for n in shown]
-            axis.bar([i + offset for i in range(len(shown))], rates, width=0.4, label=f"{c} connections")
+        shown = [n for n in names if n == "baseline-a" or find(runs, n, levels(results, n)[0])]
+        for offset, level in ((-0.2, 0), (0.2, 1)):
+            rates = [_rate(runs, n, levels(results, n)[level]) for n in shown]
+            c = levels(results, shown[0])[level] if shown else 0
+            axis.bar([i + offset for i in range(len(shown))], rates, width=0.4,
+                     label=f"{('fixed', 'saturation')[level]}: {c} connections")
         axis.set_xticks(range(len(shown)), shown, rotation=20)
         axis.grid(axis="y", alpha=0.3)
     b = results.get("baseline_b", {}).get("verifies_per_s")
@@ -39,21 +39,25 @@ def throughput(results: dict[str, Any], path: Path) -> None:
     _save(fig, path, results)
 
 
+def _rate(runs: list[dict[str, Any]], name: str, c: int) -> float:
+    return baseline_a(runs, c)["rps"] if name == "baseline-a" else (find(runs, name, c) or {}).get("rps", 0)
+
+
 def latency(results: dict[str, Any], path: Path) -> None:
     runs = primary_runs(results)
-    fixed, _ = levels(results)
-    names = [n for n in (*LOADED, *ARGON2) if find(runs, n, fixed) or n == "baseline-a"]
+    names = [n for n in (*LOADED, *ARGON2) if n == "baseline-a" or find(runs, n, levels(results, n)[0])]
     fig, axis = plt.subplots(figsize=(10, 4.2))
     for offset, key in ((-0.27, "p50"), (0, "p95"), (0.27, "p99")):
         values = []
         for n in names:
+            fixed = levels(results, n)[0]
             run = find(runs, n, fixed) or next((r for r in runs if r["target"] == n and r["concurrency"] == fixed), {})
             values.append(run.get("latency_ms", {}).get(key, 0))
         axis.bar([i + offset for i in range(len(names))], values, width=0.27, label=key)
     axis.set_yscale("log")
-    axis.set_xticks(range(len(names)), names, rotation=20)
+    axis.set_xticks(range(len(names)), [f"{n}\n(c={levels(results, n)[0]})" for n in names])
     axis.set_ylabel("milliseconds (log)")
-    axis.set_title(f"Latency at {fixed} connections")
+    axis.set_title("Latency at the fixed concurrency")
     axis.grid(axis="y", alpha=0.3, which="both")
     axis.legend()
     _save(fig, path, results)
@@ -63,10 +67,9 @@ def ratio_chart(results: dict[str, Any], path: Path) -> None:
     rows = ratios(results)
     fig, axis = plt.subplots(figsize=(8, 3.8))
     names = [r["endpoint"] for r in rows]
-    axis.bar([i - 0.2 for i in range(len(rows))], [r.get("fixed") or 0 for r in rows], width=0.4,
-             label="fixed concurrency")
-    axis.bar([i + 0.2 for i in range(len(rows))], [r.get("saturation") or 0 for r in rows], width=0.4,
-             label="saturation")
+    for offset, key, label in ((-0.27, "fixed", "req/s, fixed concurrency"), (0, "saturation", "req/s, saturation"),
+                               (0.27, "saturation_cpu", "server CPU per request")):
+        axis.bar([i + offset for i in range(len(rows))], [r.get(key) or 0 for r in rows], width=0.27, label=label)
     for i, r in enumerate(rows):
         axis.hlines(TARGETS[r["endpoint"]][1], i - 0.45, i + 0.45, colors="red", linewidth=2,
                     label="target" if i == 0 else None)
@@ -79,8 +82,8 @@ def ratio_chart(results: dict[str, Any], path: Path) -> None:
 
 
 def scaling(results: dict[str, Any], path: Path) -> None:
-    _, sat = levels(results)
-    runs = [r for r in results["runs"] if r["concurrency"] == sat and r["phase"] in ("", "before")]
+    runs = [r for r in results["runs"] if r["concurrency"] == levels(results, r["target"])[1]
+            and r["phase"] in ("", "before")]
     targets = results["plan"]["scaling_endpoints"]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for axis, names in ((axes[0], [t for t in targets if t != "login"]), (axes[1], ["login"])):
@@ -95,8 +98,9 @@ def scaling(results: dict[str, Any], path: Path) -> None:
         axis.set_xticks([1, 2, 4])
         axis.set_ylabel("requests/s")
         axis.grid(alpha=0.3)
-        axis.legend(fontsize=7)
-    axes[0].set_title(f"Scaling at {sat} connections ({results['meta']['cpus']} cores)")
+        if axis.get_legend_handles_labels()[0]:
+            axis.legend(fontsize=7)
+    axes[0].set_title(f"Scaling at saturation ({results['meta']['cpus']} cores)")
     axes[1].set_title("login (Argon2-bound)")
     _save(fig, path, results)
 

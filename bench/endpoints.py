@@ -71,4 +71,5 @@ ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
 
 # The endpoints `make bench` loads; `me` and `logout` are only counted.
 LOADED = ("auth-check", "refresh", "send-otp", "validate-otp", "login", "signup")
+ARGON2_BOUND = ("login", "signup", "flow")
 BASELINE_A: Request = {"method": "POST", "path": "/baseline", **_bearer("baseline-token", {"otp": "123456"})}

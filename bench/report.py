@@ -36,7 +36,10 @@ def header(results: dict[str, Any]) -> list[str]:
         f"Primary config: gunicorn `{cfg['worker_class']}`, {cfg['workers']} workers"
         + (f" × {cfg['threads']} threads" if cfg["worker_class"] == "gthread" else "")
         + f"; {plan['seconds']} s per run ({plan['warmup']} s warm-up not counted), at {plan['fixed_concurrency']} "
-        f"connections (fixed) and {plan['saturation_concurrency']} (saturation).",
+        f"connections (fixed) and {plan['saturation_concurrency']} (saturation); the Argon2-bound endpoints at "
+        f"{plan['argon2_fixed_concurrency']} and {plan['argon2_saturation_concurrency']}, for twice as long. "
+        "Server CPU per request is the CPU the gunicorn processes used during the run divided by the requests "
+        "they answered: a counter that other work on the machine barely moves.",
         "",
     ]
 
@@ -46,7 +49,7 @@ def throughput_table(results: dict[str, Any]) -> list[str]:
     lines = ["| endpoint | connections | req/s | p50 ms | p95 ms | p99 ms | server CPU ms/req | not 2xx |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name in ORDER:
-        for c in levels(results):
+        for c in levels(results, name):
             picked = [r for r in runs if r["target"] == name and r["concurrency"] == c]
             for run in picked:
                 label = f"{name} ({run['phase']})" if run["phase"] else name
@@ -96,16 +99,16 @@ def cost_table(results: dict[str, Any]) -> list[str]:
 
 
 def scaling_table(results: dict[str, Any]) -> list[str]:
-    _, sat = levels(results)
     names = results["plan"]["scaling_endpoints"]
     configs = sorted({(r["worker_class"], r["workers"]) for r in results["runs"]})
     if len(configs) < 2:
         return []
-    lines = ["| worker class | workers | " + " | ".join(names) + " |", "|---|---:|" + "---:|" * len(names)]
+    heads = [f"{n} (c={levels(results, n)[1]})" for n in names]
+    lines = ["| worker class | workers | " + " | ".join(heads) + " |", "|---|---:|" + "---:|" * len(names)]
     for kind, workers in configs:
         runs = [r for r in results["runs"] if r["worker_class"] == kind and r["workers"] == workers]
-        cells = [f"{baseline_a(runs, sat)['rps']:.0f}" if n == "baseline-a" else
-                 f"{(find(runs, n, sat) or {}).get('rps', 0):.0f}" for n in names]
+        cells = [f"{baseline_a(runs, levels(results, n)[1])['rps']:.0f}" if n == "baseline-a" else
+                 f"{(find(runs, n, levels(results, n)[1]) or {}).get('rps', 0):.1f}" for n in names]
         lines.append(f"| {kind} | {workers} | " + " | ".join(cells) + " |")
     return lines
 
@@ -116,9 +119,10 @@ def capacity_text(results: dict[str, Any]) -> list[str]:
         return []
     return [
         f"1,000,000 logins an hour is {cap['logins_per_s']:.0f} sign-ins a second (login, send-otp, validate-otp, "
-        f"auth/check each). One {cap['pod_cores']}-core pod did {cap['login_rps_per_pod']:.1f} logins/s in this run, "
-        f"so at 60% utilisation the average hour needs **{cap['pods']} such pods** (more for peaks: size for the "
-        f"peak minute, not the hourly mean). The same traffic costs Redis about "
+        f"auth/check each). One {cap['pod_cores']}-core pod did {cap['flows_per_s_per_pod']:.1f} such sign-ins a "
+        f"second in this run, so at 60% utilisation the average hour needs **{cap['pods']} such pods**; at baseline "
+        f"B's pure Argon2 rate it would be {cap['pods_at_argon2_limit']}, the floor for these Argon2 parameters "
+        f"whatever the code does. Size for the peak minute, not the hourly mean. The same traffic costs Redis about "
         f"{cap['redis_round_trips_per_s']:.0f} round trips and {cap['redis_commands_per_s']:.0f} commands a second, "
         f"about {100 * cap['redis_cpu_share']:.0f}% of one core by this run's Redis CPU per request: **one Redis "
         f"primary** (with a replica for failover) carries it with room to spare.",

@@ -24,7 +24,7 @@ from typing import Any
 
 from bench.argon2_capacity import capacity
 from bench.costs import cost_table
-from bench.endpoints import LOADED
+from bench.endpoints import ARGON2_BOUND, LOADED
 from bench.procstat import loadavg
 from bench.servers import ROOT, WorkerConfig, database
 from bench.session import Session
@@ -41,6 +41,9 @@ class Plan:
     warmup: float = 0.5
     fixed_concurrency: int = 8
     saturation_concurrency: int = 32
+    # Argon2-bound endpoints fill both cores with a few requests in flight; more only queue.
+    argon2_fixed_concurrency: int = 2
+    argon2_saturation_concurrency: int = 8
     endpoints: tuple[str, ...] = LOADED
     flow: bool = True
     scaling: tuple[WorkerConfig, ...] = SCALING
@@ -54,33 +57,39 @@ QUICK = Plan(seconds=1.5, warmup=0.3, fixed_concurrency=4, saturation_concurrenc
              flow=False, scaling=(), argon2_seconds=0, cost_requests=0)
 
 
+def levels(plan: Plan, target: str) -> tuple[int, int]:
+    """(fixed, saturation) connections for `target`."""
+    if target in ARGON2_BOUND:
+        return plan.argon2_fixed_concurrency, plan.argon2_saturation_concurrency
+    return plan.fixed_concurrency, plan.saturation_concurrency
+
+
 def _primary(session: Session, plan: Plan) -> None:
-    levels = (plan.fixed_concurrency, plan.saturation_concurrency)
     with ExitStack() as stack:
         service, baseline = session.servers(stack, PRIMARY)
         rate = {c: session.load(baseline, "baseline-a", c, plan.seconds, plan.warmup, phase="before")["rps"]
-                for c in levels}
-        for name in plan.endpoints:
-            for c in levels:
-                session.load(service, name, c, plan.seconds, plan.warmup, expected_rps=rate[c])
-        if plan.flow:
-            for c in levels:
-                session.load(service, "flow", c, plan.seconds * 1.5, plan.warmup)
-        for c in levels:
+                for c in levels(plan, "baseline-a")}
+        for name in (*plan.endpoints, *(("flow",) if plan.flow else ())):
+            # Argon2-bound requests take a few a second per core: a longer run gives them enough samples.
+            seconds = plan.seconds * (2 if name in ARGON2_BOUND else 1)
+            for c in levels(plan, name):
+                session.load(service, name, c, seconds, plan.warmup, expected_rps=rate.get(c, 0))
+        for c in levels(plan, "baseline-a"):
             session.load(baseline, "baseline-a", c, plan.seconds, plan.warmup, phase="after")
 
 
 def _scaling(session: Session, plan: Plan) -> None:
-    c = plan.saturation_concurrency
     for config in plan.scaling:
         if config == PRIMARY:
             continue  # measured above, at the same concurrency
         with ExitStack() as stack:
             service, baseline = session.servers(stack, config)
+            c = levels(plan, "baseline-a")[1]
             rate = session.load(baseline, "baseline-a", c, plan.scaling_seconds, plan.warmup)["rps"]
             for name in plan.scaling_endpoints:
                 if name != "baseline-a":
-                    session.load(service, name, c, plan.scaling_seconds, plan.warmup, expected_rps=rate)
+                    seconds = plan.scaling_seconds * (1.5 if name in ARGON2_BOUND else 1)
+                    session.load(service, name, levels(plan, name)[1], seconds, plan.warmup, expected_rps=rate)
 
 
 def _meta(db_kind: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
@@ -82,6 +83,7 @@ class Session:
 
     def load(self, server: Gunicorn, target: str, concurrency: int, seconds: float, warmup: float,
              expected_rps: float = 1500.0, phase: str = "", requests: list[Request] | None = None) -> dict[str, Any]:
+        began = time.monotonic()
         spec: dict[str, Any] = {"port": server.port, "concurrency": concurrency, "duration": seconds,
                                 "warmup": warmup}
         if target == "baseline-a":
@@ -103,6 +105,7 @@ class Session:
             "server_cpu_ms_per_request": round(1000 * server_cpu / completed, 3),
             "redis_cpu_ms_per_request": round(1000 * redis_cpu / completed, 3),
             "loadavg_before": load_before,
+            "wall_seconds": round(time.monotonic() - began, 1),  # set-up of its tokens included
         }
         self.records.append(record)
         print(f"  {server.config.label:<22} {target:<13} c={concurrency:<3} {result['rps']:>8.1f} req/s  "
