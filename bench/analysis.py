@@ -98,8 +98,10 @@ def capacity(results: dict[str, Any]) -> dict[str, Any] | None:
         "flows_per_s_per_pod": flow["rps"],
         "pod_cores": results["meta"]["cpus"],
         "pods": math.ceil(per_second / (flow["rps"] * HEADROOM)) if flow["rps"] else None,
-        # The floor whatever the code: one Argon2 verify per sign-in, at baseline B's rate.
-        "pods_at_argon2_limit": math.ceil(per_second / (b["verifies_per_s"] * HEADROOM)) if b else None,
+        # The floor whatever the code: a pod doing nothing but Argon2 on all its cores, at baseline B's
+        # CPU per verify (steadier than B's verifies/s on a busy machine).
+        "pods_at_argon2_limit": math.ceil(per_second * b["cpu_ms_per_verify"] / 1000 / results["meta"]["cpus"]
+                                          / HEADROOM) if b else None,
         "redis_round_trips_per_s": per_second * round_trips,
         "redis_commands_per_s": per_second * commands,
         "redis_cpu_share": per_second * redis_cpu_ms / 1000,

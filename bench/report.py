@@ -120,9 +120,10 @@ def capacity_text(results: dict[str, Any]) -> list[str]:
     return [
         f"1,000,000 logins an hour is {cap['logins_per_s']:.0f} sign-ins a second (login, send-otp, validate-otp, "
         f"auth/check each). One {cap['pod_cores']}-core pod did {cap['flows_per_s_per_pod']:.1f} such sign-ins a "
-        f"second in this run, so at 60% utilisation the average hour needs **{cap['pods']} such pods**; at baseline "
-        f"B's pure Argon2 rate it would be {cap['pods_at_argon2_limit']}, the floor for these Argon2 parameters "
-        f"whatever the code does. Size for the peak minute, not the hourly mean. The same traffic costs Redis about "
+        f"second in this run, so at 60% utilisation the average hour needs **{cap['pods']} such pods**. Pods that did "
+        f"nothing but Argon2 verifies on every core, at baseline B's CPU per verify, would need "
+        f"{cap['pods_at_argon2_limit']}: the floor for these Argon2 parameters whatever the code does. "
+        "Size for the peak minute, not the hourly mean. The same traffic costs Redis about "
         f"{cap['redis_round_trips_per_s']:.0f} round trips and {cap['redis_commands_per_s']:.0f} commands a second, "
         f"about {100 * cap['redis_cpu_share']:.0f}% of one core by this run's Redis CPU per request: **one Redis "
         f"primary** (with a replica for failover) carries it with room to spare.",
