@@ -53,6 +53,17 @@ def baseline_a(runs: list[dict[str, Any]], concurrency: int) -> dict[str, float]
             "spread": (max(rates) - min(rates)) / max(mean(rates), 1e-9)}
 
 
+def adjacent_a(runs: list[dict[str, Any]], run: dict[str, Any]) -> dict[str, float]:
+    """Baseline A as measured just before and just after `run` (same concurrency), averaged."""
+    at = runs.index(run)
+    mine = [i for i, r in enumerate(runs) if r["target"] == "baseline-a" and r["concurrency"] == run["concurrency"]]
+    near = [i for i in (max((i for i in mine if i < at), default=None), min((i for i in mine if i > at), default=None))
+            if i is not None]
+    if not near:
+        return baseline_a(runs, run["concurrency"])
+    return {"rps": mean(runs[i]["rps"] for i in near), "cpu": mean(runs[i]["server_cpu_ms_per_request"] for i in near)}
+
+
 def ratios(results: dict[str, Any]) -> list[dict[str, Any]]:
     runs = primary_runs(results)
     rows = []
@@ -64,7 +75,7 @@ def ratios(results: dict[str, Any]) -> list[dict[str, Any]]:
             if run is None:
                 continue
             if base == "A":
-                a = baseline_a(runs, c)
+                a = adjacent_a(runs, run)
                 row[label] = run["rps"] / a["rps"] if a["rps"] else None
                 row[f"{label}_cpu"] = a["cpu"] / run["server_cpu_ms_per_request"] \
                     if run["server_cpu_ms_per_request"] else None

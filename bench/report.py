@@ -39,7 +39,7 @@ def header(results: dict[str, Any]) -> list[str]:
         f"connections (fixed) and {plan['saturation_concurrency']} (saturation); the Argon2-bound endpoints at "
         f"{plan['argon2_fixed_concurrency']} and {plan['argon2_saturation_concurrency']}, for twice as long. "
         "Server CPU per request is the CPU the gunicorn processes used during the run divided by the requests "
-        "they answered: a counter that other work on the machine barely moves.",
+        "they answered: a counter that other work on the machine moves less than requests/s.",
         "",
     ]
 
@@ -59,8 +59,8 @@ def throughput_table(results: dict[str, Any]) -> list[str]:
                 lines.append(f"| {label} | {c} | {run['rps']:.0f} | {lat['p50']:.1f} | {lat['p95']:.1f} | "
                              f"{lat['p99']:.1f} | {run['server_cpu_ms_per_request']:.2f} | {bad} |")
     spread = max((baseline_a(runs, c)["spread"] for c in levels(results)), default=0)
-    lines += ["", f"Baseline A moved by up to {100 * spread:.0f}% between its first and last run "
-              "(a measure of the machine's noise during this run)."]
+    lines += ["", f"Baseline A's runs differed by up to {100 * spread:.0f}% (a measure of the machine's noise "
+              "during this run). Each ratio below uses the baseline A runs just before and just after it."]
     return lines
 
 

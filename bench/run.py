@@ -3,9 +3,10 @@
     python -m bench.run [--quick] [--endpoints auth-check,login] [--out docs/bench-results.json]
 
 Order: the service and baseline A under the primary worker config (baseline A
-first and again last, so drift on a shared machine shows; baseline B, the
-Argon2 capacity, right after login so both see the machine alike), the scaling
-configs, then the per-request cost counters.
+first and again after each endpoint compared with it, so every ratio has A
+measured just before and just after; baseline B, the Argon2 capacity, right
+after login so both see the machine alike), the scaling configs, then the
+per-request cost counters.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from bench.analysis import TARGETS
 from bench.argon2_capacity import capacity
 from bench.costs import cost_table
 from bench.endpoints import ARGON2_BOUND, LOADED
@@ -31,6 +33,7 @@ from bench.servers import ROOT, WorkerConfig, database
 from bench.session import Session
 from tests.support.servers import RedisProcess
 
+COMPARED_WITH_A = tuple(name for name, (base, _) in TARGETS.items() if base == "A")
 PRIMARY = WorkerConfig(workers=2, worker_class="gthread", threads=4)
 SCALING = tuple(WorkerConfig(workers=w, worker_class=k, threads=4)
                 for k in ("sync", "gthread") for w in (1, 2, 4))
@@ -77,10 +80,11 @@ def _primary(session: Session, plan: Plan) -> dict[str, Any] | None:
             seconds = plan.seconds * (2 if name in ARGON2_BOUND else 1)
             for c in levels(plan, name):
                 session.load(service, name, c, seconds, plan.warmup, expected_rps=rate.get(c, 0))
+                if name in COMPARED_WITH_A:
+                    # Baseline A again right after, so each ratio has A measured on either side of it.
+                    session.load(baseline, "baseline-a", c, plan.seconds, plan.warmup, phase="between")
             if name == "login" and plan.argon2_seconds:
                 argon2 = capacity(session.fixtures.settings, plan.argon2_seconds)  # the servers idle meanwhile
-        for c in levels(plan, "baseline-a"):
-            session.load(baseline, "baseline-a", c, plan.seconds, plan.warmup, phase="after")
     return argon2
 
 

@@ -23,7 +23,7 @@ def test_quick_run_measures_auth_check_against_baseline_a(tmp_path):
     assert json.loads(out.read_text())["runs"] == results["runs"]
     runs = results["runs"]
     assert {(r["target"], r["phase"]) for r in runs} == {
-        ("baseline-a", "before"), ("auth-check", ""), ("baseline-a", "after")}
+        ("baseline-a", "before"), ("auth-check", ""), ("baseline-a", "between")}
     for record in runs:
         assert record["ok"] > 0, record
         assert record["ok"] == record["requests"], record  # every answer was the expected 2xx
