@@ -82,15 +82,15 @@ def ratio_chart(results: dict[str, Any], path: Path) -> None:
 
 
 def scaling(results: dict[str, Any], path: Path) -> None:
-    runs = [r for r in results["runs"] if r["concurrency"] == levels(results, r["target"])[1]
-            and r["phase"] in ("", "before")]
+    runs = [r for r in results["runs"] if r["concurrency"] == levels(results, r["target"])[1]]
     targets = results["plan"]["scaling_endpoints"]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for axis, names in ((axes[0], [t for t in targets if t != "login"]), (axes[1], ["login"])):
         for color, name in enumerate(names):
             for kind, style in (("gthread", "-"), ("sync", "--")):
-                points = sorted((r["workers"], r["rps"]) for r in runs
-                                if r["target"] == name and r["worker_class"] == kind)
+                workers = sorted({r["workers"] for r in runs if r["target"] == name and r["worker_class"] == kind})
+                points = [(w, _rate([r for r in runs if r["workers"] == w and r["worker_class"] == kind], name,
+                                    levels(results, name)[1])) for w in workers]
                 if points:
                     axis.plot(*zip(*points, strict=True), style, marker="o", color=f"C{color}",
                               label=f"{name} ({kind})")
