@@ -7,7 +7,7 @@ PORT ?= 8000
 NPM ?= $(shell command -v npm)
 export FLASK_APP := app
 
-.PHONY: run test lint migrate clean cluster-up cluster-down soak reliability-figures
+.PHONY: run test lint migrate clean cluster-up cluster-down soak reliability-figures bench
 
 # Reinstall only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -53,9 +53,19 @@ reliability-figures: $(BIN)/.installed
 # ruff; bandit (no medium or high finding); pip-audit, which says so without failing when its
 # vulnerability data cannot be reached (AUDIT_STRICT=1 makes that fatal).
 lint: $(BIN)/.installed
-	$(BIN)/ruff check app tests
+	$(BIN)/ruff check app tests bench
 	$(BIN)/bandit -q -r app bench scripts --severity-level medium
 	$(BIN)/python scripts/audit_dependencies.py
+
+# Benchmarks: one run of everything (about 3 minutes on a quiet 2-core machine), then
+# docs/benchmarks.md and its charts from the results. See docs/benchmarks.md.
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(BIN)/.bench-installed
+	$(BIN)/python -m bench.run --out docs/bench-results.json
+	$(BIN)/python -m bench.report docs/bench-results.json
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import redis
 from flask import Flask, current_app
+from limits import parse as parse_limit
 
 from app.adapters.sms.base import SmsSender
 from app.adapters.sms.factory import build_sms_sender
@@ -76,6 +77,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
                   settings.REFRESH_TOKEN_TTL_SECONDS),
         events,
     )
+    send_cap = parse_limit(settings.SEND_OTP_RATE_LIMIT_PER_IP)
     limits = OtpLimits(
         max_attempts=settings.OTP_MAX_ATTEMPTS,
         account_max_failures=settings.OTP_ACCOUNT_MAX_FAILURES,
@@ -84,6 +86,9 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         max_sends_per_login=settings.OTP_MAX_SENDS_PER_LOGIN,
         max_sends_per_phone_per_hour=settings.OTP_MAX_SENDS_PER_PHONE_PER_HOUR,
         sms_max_per_hour=settings.SMS_MAX_PER_HOUR,
+        # Checked inside the send's own script: no extra round trip, and a failed send gives it back.
+        sends_per_ip=send_cap.amount,
+        sends_per_ip_window=send_cap.get_expiry(),
     )
     texts = SmsTexts(load_catalog(settings.SMS_TEMPLATES_DIR), default_locale=settings.SMS_DEFAULT_LOCALE,
                      sender=settings.SMS_SENDER_NAME, ttl_seconds=settings.OTP_TTL_SECONDS,

@@ -29,7 +29,6 @@ def ip_limits(settings: Settings) -> dict[str, str]:
         "auth.signup": settings.SIGNUP_RATE_LIMIT_PER_IP,
         "auth.login": settings.LOGIN_RATE_LIMIT_PER_IP,
         # SMS pumping: one client cannot burn through many accounts' phone caps.
-        "otp.send_otp": settings.SEND_OTP_RATE_LIMIT_PER_IP,
     }
 
 
@@ -46,6 +45,7 @@ def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> No
     limiter.init_app(app)
     for endpoint, limit in ip_limits(settings).items():
         app.view_functions[endpoint] = limiter.limit(limit, deduct_when=_served)(app.view_functions[endpoint])
+    _skip_check_of_unlimited_requests(app, limiter)
     app.extensions[EXTENSION_KEY] = limiter
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
 
@@ -67,6 +67,16 @@ def _served(response: Response) -> bool:
     """Only answers the service stood behind count: a client retrying through an outage
     (503) must not find itself locked out once the outage ends."""
     return response.status_code < 500
+
+
+def _skip_check_of_unlimited_requests(app: Flask, limiter: Limiter) -> None:
+    """Flask-Limiter also checks every request in a before_request hook, to apply default and
+    application-wide limits. There are none here: the only limits are on the views wrapped above,
+    and those wrappers check for themselves. The hook cost about 15% of the CPU of a token check
+    (docs/benchmarks.md), so it goes, as long as nothing configures limits that only it applies."""
+    manager = limiter.limit_manager
+    if not manager.default_limits and not manager.application_limits:
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def seconds_until_reset() -> int:

@@ -8,6 +8,7 @@ import time
 import uuid
 
 from flask import Flask, Response, g, request
+from flask.sessions import SessionInterface
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -22,8 +23,20 @@ UNMATCHED_ROUTE = "unmatched"
 access_log = logging.getLogger("otp_auth.access")
 
 
+class NoSessions(SessionInterface):
+    """Bearer tokens only (no endpoint needs cookies): Flask's signed-cookie session is never
+    read or written, which spared a signing-key derivation on every request."""
+
+    def open_session(self, app: Flask, request: object) -> None:
+        return None  # Flask falls back to its read-only null session
+
+    def save_session(self, app: Flask, session: object, response: Response) -> None:
+        return None
+
+
 def register_middleware(app: Flask, settings: Settings) -> None:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.session_interface = NoSessions()
     if settings.TRUSTED_PROXY_COUNT:
         # Exactly this many X-Forwarded-For hops are believed; anything further left is the client's word.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.TRUSTED_PROXY_COUNT)  # type: ignore[method-assign]

@@ -14,7 +14,7 @@ def send_otp():  # type: ignore[no-untyped-def]
     svc = services()
     token = bearer_token()
     json_body(svc.schemas.empty)
-    return sent_body(svc.otp.send(token, request.accept_languages))
+    return sent_body(svc.otp.send(token, request.accept_languages, request.remote_addr or ""))
 
 
 @bp.post("/validate-otp")

@@ -67,7 +67,7 @@ class OtpService:
     def message(self, code: str, locale: str | None = None) -> str:
         return self._texts.render(code, locale)
 
-    def send(self, pre_token: str, languages: Iterable[tuple[str, float]] = ()) -> SendResult:
+    def send(self, pre_token: str, languages: Iterable[tuple[str, float]] = (), client_ip: str = "") -> SendResult:
         """Replaces the login's code with a new one and texts it to the account's phone.
 
         The text is in the locale saved at signup, else the best of `languages`
@@ -77,7 +77,7 @@ class OtpService:
         now = self._clock.now()
         member = secrets.token_hex(8)
         code = generate_code(cfg.length)
-        answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member)
+        answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member, client_ip)
         if answer.status == "sms_budget":
             self._budget.refused(float(answer.value))
         if answer.status != "ok":
@@ -149,6 +149,7 @@ _SEND_RULES = {
     "cooldown": "otp_resend_cooldown",
     "login_sends": "otp_sends_per_login",
     "phone_cap": "otp_sends_per_phone",
+    "ip_cap": "send_otp_per_ip",
     "account_locked": "otp_account_failures",
 }
 # Store verdicts -> the result of the code check (metric label).
@@ -169,6 +170,8 @@ def _send_refusal(answer: StoreAnswer) -> Exception:
         return RateLimited("This login has used all its codes; log in again to get more.", retry_after=wait)
     if answer.status == "phone_cap":
         return RateLimited("Too many codes were sent to this phone in the last hour.", retry_after=wait)
+    if answer.status == "ip_cap":
+        return RateLimited("Too many codes were asked for from this network; wait and try again.", retry_after=wait)
     if answer.status == "sms_budget":
         # The service-wide hourly budget is spent (SMS_MAX_PER_HOUR): a pumping defence, not the caller's fault.
         return SmsUnavailable("Text messages are paused for now; try again later.", retry_after=wait)

@@ -33,7 +33,7 @@ class UserService:
         self._session.add(user)
         self._events.stage("signup", user.id)  # one commit writes the account and its audit row
         try:
-            self._session.commit()
+            self._commit_keeping(user)
         except IntegrityError:
             # The unique index decides races between concurrent signups for one email.
             self._session.rollback()
@@ -58,4 +58,11 @@ class UserService:
         if self._passwords.needs_rehash(user.password_hash):
             user.password_hash = self._passwords.hash(password)
         user.last_login_at = utc_now()
+        self._commit_keeping(user)
+
+    def _commit_keeping(self, user: User) -> None:
+        """Commits, leaving `user` readable as written. A commit expires what the session holds,
+        and the next attribute read would cost a SELECT; detached first, the object keeps its values."""
+        self._session.flush()
+        self._session.expunge(user)
         self._session.commit()

@@ -21,12 +21,17 @@ class KeyedHasher:
 
     def __init__(self, secret: str) -> None:
         self._secret = secret.encode()
+        # Sub-keys are derived once per purpose, not on every digest (three to four a request).
+        self._subkeys: dict[str, bytes] = {}
 
     def _subkey(self, purpose: str) -> bytes:
-        return hmac.new(self._secret, purpose.encode(), hashlib.sha256).digest()
+        key = self._subkeys.get(purpose)
+        if key is None:
+            key = self._subkeys[purpose] = hmac.digest(self._secret, purpose.encode(), hashlib.sha256)
+        return key
 
     def digest(self, purpose: str, value: str) -> str:
-        return hmac.new(self._subkey(purpose), value.encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._subkey(purpose), value.encode(), hashlib.sha256).hex()
 
 
 class Keys:
@@ -48,6 +53,9 @@ class Keys:
 
     def login_failures(self, email: str) -> str:
         return f"{self.prefix}loginfail:{self._hasher.digest('email', email)}"
+
+    def ip_sends(self, client_ip: str) -> str:
+        return f"{self.prefix}ipsends:{self._hasher.digest('ip', client_ip)}"
 
     def phone_sends(self, phone: str) -> str:
         return f"{self.prefix}phonesends:{self._hasher.digest('phone', phone)}"

@@ -34,6 +34,8 @@ class OtpLimits:
     max_sends_per_login: int
     max_sends_per_phone_per_hour: int
     sms_max_per_hour: int = 0  # the whole service's SMS per clock hour; 0 = unlimited
+    sends_per_ip: int = 0  # SEND_OTP_RATE_LIMIT_PER_IP's amount; 0 = no cap
+    sends_per_ip_window: int = 3600  # ... and its window in seconds
 
 
 class RedisOtpStore:
@@ -46,7 +48,8 @@ class RedisOtpStore:
         # A pre-OTP token made under an old SECRET_KEY is found, and its code hashed, under that key.
         self._keysets = (keys, *fallbacks)
 
-    def reserve_send(self, raw_token: str, code: str, now: float, code_expires_at: float, member: str) -> StoreAnswer:
+    def reserve_send(self, raw_token: str, code: str, now: float, code_expires_at: float, member: str,
+                     client_ip: str = "") -> StoreAnswer:
         """Checks the send limits (the service-wide SMS budget too) and parks `code` as pending.
 
         'ok' carries (phone, user id, '1' for a test number, saved locale, SMS used this hour);
@@ -56,15 +59,17 @@ class RedisOtpStore:
         hour = math.floor(now / HOUR)
         budget_key = f"{self._keys.prefix}smsbudget:{hour}"
         hour_left = (hour + 1) * HOUR - now
+        ip_key = self._keys.ip_sends(client_ip) if client_ip else f"{self._keys.prefix}ipsends:none"
+        ip_limit = lim.sends_per_ip if client_ip else 0
 
         def attempt(keys: Keys) -> list[bytes]:
             token_key = keys.token(raw_token)
             return self._scripts.send_reserve(  # type: ignore[no-any-return]
-                keys=[token_key, budget_key],
+                keys=[token_key, budget_key, ip_key],
                 args=[repr(now), keys.otp_digest(token_key, code), repr(code_expires_at), lim.resend_cooldown,
                       lim.max_sends_per_login, lim.max_sends_per_phone_per_hour, lim.account_max_failures,
                       lim.account_window, lim.max_attempts, member, lim.sms_max_per_hour, repr(hour_left),
-                      math.ceil(hour_left) + 60],
+                      math.ceil(hour_left) + 60, ip_limit, lim.sends_per_ip_window],
             )
 
         return _answer(first_hit(self._keysets, attempt, found))

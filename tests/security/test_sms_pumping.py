@@ -71,6 +71,16 @@ def test_per_ip_send_cap(make_app, sms):
     assert client.post(SEND, headers=bearer(pre), environ_base={"REMOTE_ADDR": "192.0.2.77"}).status_code == 200
 
 
+def test_a_failed_send_does_not_count_against_the_ip_cap(make_app, sms):
+    client = make_app(SEND_OTP_RATE_LIMIT_PER_IP="1/hour").test_client()
+    flow = AuthFlow(client, sms)
+    pre = flow.login(flow.signup())
+    sms.fail_next = 1
+    assert flow.send_otp(pre).status_code == 503
+    assert flow.send_otp(pre).status_code == 200
+    assert flow.send_otp(flow.login(flow.signup())).status_code == 429
+
+
 def test_phone_in_the_body_is_refused_and_gets_nothing(flow, client, sms):
     user = flow.signup()
     pre = flow.login(user)

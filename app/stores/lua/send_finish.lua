@@ -1,9 +1,9 @@
 -- Ends a reserved send. On success the pending code replaces the live one (the old
 -- code stops working); on failure the reservation is undone, so no cooldown is charged
--- and the SMS budget gets its message back.
+-- and the SMS budget and the client IP's window get their message back.
 -- KEYS: [1] pre-OTP token. ARGV: member, 'ok' | 'failed'.
 local t = redis.call('HMGET', KEYS[1], 'pending_member', 'pending', 'pending_exp', 'sends', 'prev_next_send', 'pkey',
-  'otp', 'replaced', 'pending_budget')
+  'otp', 'replaced', 'pending_budget', 'pending_ip')
 if t[1] ~= ARGV[1] then return 0 end
 if ARGV[2] == 'ok' then
   -- Replaced codes are remembered (as digests) only to tell their owner to use the newest one.
@@ -13,8 +13,9 @@ if ARGV[2] == 'ok' then
 else
   redis.call('HSET', KEYS[1], 'sends', tonumber(t[4]) - 1, 'next_send', t[5])
   redis.call('ZREM', t[6], ARGV[1])
+  if t[10] and t[10] ~= '' then redis.call('ZREM', t[10], ARGV[1]) end
   -- EXISTS first: a DECR on a counter that has expired would leave a key with no TTL.
   if t[9] and t[9] ~= '' and redis.call('EXISTS', t[9]) == 1 then redis.call('DECR', t[9]) end
 end
-redis.call('HDEL', KEYS[1], 'pending', 'pending_exp', 'pending_member', 'prev_next_send', 'pending_budget')
+redis.call('HDEL', KEYS[1], 'pending', 'pending_exp', 'pending_member', 'prev_next_send', 'pending_budget', 'pending_ip')
 return 1

@@ -1,10 +1,11 @@
 -- Checks every send limit and reserves a send with a pending code, atomically,
 -- so of concurrent sends inside one cooldown exactly one goes ahead.
--- KEYS: [1] pre-OTP token, [2] this clock hour's service-wide SMS counter;
---       the account-failure and phone-send keys are read from [1].
+-- KEYS: [1] pre-OTP token, [2] this clock hour's service-wide SMS counter, [3] the client IP's
+--       send window; the account-failure and phone-send keys are read from [1].
 -- ARGV: now, pending code hash (unless the record has a fixed test code), code expiry, cooldown, max sends per login,
 --       phone hourly cap, account max failures, account window, max attempts, member,
---       SMS budget per hour (0 = unlimited), seconds left in the hour, TTL of the hour counter.
+--       SMS budget per hour (0 = unlimited), seconds left in the hour, TTL of the hour counter,
+--       sends per client IP (0 = no IP known or no cap), the IP window in seconds.
 local now = tonumber(ARGV[1])
 local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'sends', 'next_send', 'phone', 'fkey', 'pkey', 'uid', 'fixed',
   'dkey', 'locale')
@@ -21,6 +22,12 @@ if now < next_send then return {'cooldown', tostring(next_send - now)} end
 if tonumber(t[4]) >= tonumber(ARGV[5]) then return {'login_sends', tostring(tonumber(t[2]) - now)} end
 wait = window_wait(t[8], now, 3600, tonumber(ARGV[6]))
 if wait > 0 then return {'phone_cap', tostring(wait)} end
+-- Per client IP, in the same step, so a failed send can give it back (SMS pumping).
+local ip_limit, ip_window = tonumber(ARGV[14]), tonumber(ARGV[15])
+if ip_limit > 0 then
+  wait = window_wait(KEYS[3], now, ip_window, ip_limit)
+  if wait > 0 then return {'ip_cap', tostring(wait)} end
+end
 -- The service-wide budget caps what SMS pumping can cost; test numbers get no SMS and spend none of it.
 local budget, used, charged = tonumber(ARGV[11]), 0, ''
 if budget > 0 and not t[10] then
@@ -31,8 +38,14 @@ if budget > 0 and not t[10] then
   charged = KEYS[2]
 end
 window_add(t[8], now, 3600, ARGV[10])
+local ip_key = ''
+if ip_limit > 0 then
+  window_add(KEYS[3], now, ip_window, ARGV[10])
+  ip_key = KEYS[3]
+end
 redis.call('HSET', KEYS[1],
   'sends', tonumber(t[4]) + 1, 'next_send', now + tonumber(ARGV[4]), 'prev_next_send', next_send,
-  'pending', t[10] or ARGV[2], 'pending_exp', ARGV[3], 'pending_member', ARGV[10], 'pending_budget', charged)
+  'pending', t[10] or ARGV[2], 'pending_exp', ARGV[3], 'pending_member', ARGV[10], 'pending_budget', charged,
+  'pending_ip', ip_key)
 -- A test number's fixed code (stored at login) stands in for the random one.
 return {'ok', t[6], t[9], t[10] and '1' or '0', t[12] or '', tostring(used)}

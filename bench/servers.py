@@ -1,0 +1,124 @@
+"""The processes a benchmark run needs: Redis, a database, gunicorn servers."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.servers import free_port, postgres_database
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SETTINGS_FILE = Path(__file__).with_name("gunicorn_settings.py")
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """How gunicorn serves: the same for the service and baseline A in one comparison."""
+
+    workers: int = 2
+    worker_class: str = "gthread"
+    threads: int = 4
+
+    @property
+    def label(self) -> str:
+        threads = f"×{self.threads} threads" if self.worker_class == "gthread" else ""
+        return f"{self.worker_class} {self.workers}w{threads}".strip()
+
+    def args(self) -> list[str]:
+        args = ["--workers", str(self.workers), "--worker-class", self.worker_class]
+        if self.worker_class == "gthread":
+            args += ["--threads", str(self.threads)]
+        return args
+
+
+class Gunicorn:
+    """A gunicorn server on a free 127.0.0.1 port, up until `stop`."""
+
+    def __init__(self, app: str, config: WorkerConfig, env: dict[str, str], log_path: Path) -> None:
+        self.port = free_port()
+        self.config = config
+        self._log = log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), app, "--config", str(SETTINGS_FILE), "--bind", f"127.0.0.1:{self.port}",
+             "--no-control-socket", *config.args()],
+            cwd=ROOT, env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, path: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {self._log.name}")
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            try:
+                conn.request("GET", path)
+                if conn.getresponse().status < 500:
+                    return
+            except (OSError, http.client.HTTPException):
+                pass  # not listening yet, or no worker has booted
+            finally:
+                conn.close()
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer {path} within {timeout:.0f} s; see {self._log.name}")
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+@contextmanager
+def serving(app: str, config: WorkerConfig, env: dict[str, str], log_path: Path, ready_path: str) -> Iterator[Gunicorn]:
+    server = Gunicorn(app, config, env, log_path)
+    try:
+        server.wait_ready(ready_path)
+        yield server
+    finally:
+        server.stop()
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    if url.startswith("sqlite"):
+        return None
+    with suppress(Exception):
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=1):
+            return url
+    return None
+
+
+@contextmanager
+def database(folder: Path) -> Iterator[tuple[str, str]]:
+    """A throwaway PostgreSQL database when one answers (BENCH_DATABASE_URL names the
+    admin connection), else a SQLite file. Yields (kind, url)."""
+    admin = _postgres_admin_url()
+    if admin is None:
+        yield "sqlite", f"sqlite:///{folder / 'bench.db'}"
+        return
+    with postgres_database(admin) as url:
+        yield "postgresql", url
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env={**os.environ, **env},
+                   check=True, capture_output=True)
