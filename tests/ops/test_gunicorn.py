@@ -121,6 +121,8 @@ def test_metrics_add_up_across_workers_and_outlive_them(redis_url, tmp_path):
     options = ("--workers", "2", "-c", "python:tests.ops.gunicorn_conf")
     with gunicorn("app:create_app()", env, log, *options) as (proc, base):
         assert not stale.exists()
+        # /readyz answers once the first worker is up; the second may still be booting.
+        _wait_for(lambda: len(_children(proc.pid)) == 2, "both workers to boot")
         for _ in range(12):
             assert requests.get(f"{base}/healthz", headers={"Connection": "close"}, timeout=5).status_code == 200
         first_workers = _children(proc.pid)
