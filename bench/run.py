@@ -41,7 +41,7 @@ SCALING = tuple(WorkerConfig(workers=w, worker_class=k, threads=4)
 
 @dataclass(frozen=True)
 class Plan:
-    seconds: float = 2.5
+    seconds: float = 2.0
     warmup: float = 0.5
     fixed_concurrency: int = 8
     saturation_concurrency: int = 32
@@ -52,8 +52,8 @@ class Plan:
     flow: bool = True
     scaling: tuple[WorkerConfig, ...] = SCALING
     scaling_endpoints: tuple[str, ...] = ("baseline-a", "auth-check", "send-otp", "login")
-    scaling_seconds: float = 2.0
-    argon2_seconds: float = 5.0
+    scaling_seconds: float = 1.5
+    argon2_seconds: float = 4.0
     cost_requests: int = 20
 
 
