@@ -13,9 +13,10 @@ import redis
 
 from app.adapters import redis_client
 from app.config import Settings
-from tests.deploy.topology import Process, wait_until
+from tests.deploy.topology import Process
 from tests.support.flow import AuthFlow
 from tests.support.servers import free_port, redis_server_binary
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,9 @@ import pytest
 import requests
 import sqlalchemy
 
-from tests.deploy.topology import LocalCluster, wait_until
+from tests.deploy.topology import LocalCluster
 from tests.support.servers import in_ci, postgres_database
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 PASSWORD = "correct horse battery staple"

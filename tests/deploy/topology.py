@@ -18,34 +18,18 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import requests
 
 from tests.deploy import chart
 from tests.deploy.dockerfile import image_command
 from tests.support.servers import free_port, redis_server_binary
+from tests.support.waiting import answers, wait_until
 
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 60.0
 
 
-def wait_until(ready: Callable[[], bool], what: str, timeout: float = START_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not come up within {timeout:.0f} s")
-        time.sleep(0.1)
-
-
-def answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 @dataclass
@@ -151,7 +135,7 @@ class LocalCluster:
         self.redis = Process("redis", [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
                                        "--save", "", "--appendonly", "no", "--dir", str(data)],
                              self.workdir / "redis.log", detach=self.detach).start()
-        wait_until(lambda: _redis_ping(port), "redis-server")
+        wait_until(lambda: _redis_ping(port), "redis-server", START_TIMEOUT)
         return f"redis://127.0.0.1:{port}/0"
 
     def _migrate(self, command: list[str], env: dict[str, str]) -> None:
@@ -177,7 +161,7 @@ class LocalCluster:
                                          replica_env, detach=self.detach).start())
             self.replica_ports.append(port)
         for index, port in enumerate(self.replica_ports):
-            wait_until(lambda port=port: answers(f"http://127.0.0.1:{port}/readyz"), f"replica {index}")
+            wait_until(lambda port=port: answers(f"http://127.0.0.1:{port}/readyz"), f"replica {index}", START_TIMEOUT)
 
     def _start_nginx(self) -> None:
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -187,7 +171,7 @@ class LocalCluster:
         self.nginx = Process("nginx", [binary, "-p", str(self.workdir), "-c", str(conf),
                                        "-e", str(self.workdir / "nginx-error.log")],
                              self.workdir / "nginx.log", detach=self.detach).start()
-        wait_until(lambda: answers(f"{self.url}/healthz"), "nginx")
+        wait_until(lambda: answers(f"{self.url}/healthz"), "nginx", START_TIMEOUT)
 
     def _write_nginx_config(self) -> Path:
         conf = self.workdir / "nginx.conf"

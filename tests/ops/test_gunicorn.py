@@ -8,9 +8,8 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,24 +19,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import TEST_ENV
 from tests.support.servers import free_port
+from tests.support.waiting import answers, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
-
-
-def _wait_for(condition: Callable[[], object], what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=5).status_code == 200
-    except requests.RequestException:  # refused while binding, or queued while a worker boots
-        return False
 
 
 def _env(redis_url: str, folder: Path, **extra: str) -> dict[str, str]:
@@ -58,7 +43,7 @@ def gunicorn(app_spec: str, env: dict[str, str], log: Path, *options: str) -> It
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(lambda: proc.poll() is not None or _answers(f"{base}/readyz"), "gunicorn to serve")
+        wait_until(lambda: proc.poll() is not None or answers(f"{base}/readyz"), "gunicorn to serve")
         assert proc.poll() is None, log.read_text()
         yield proc, base
     finally:
@@ -94,7 +79,7 @@ def test_sigterm_lets_an_in_flight_request_finish(redis_url, tmp_path, workers):
         slow = threading.Thread(target=lambda: answer.update(
             response=requests.get(f"{base}/test/slow?seconds=2", timeout=30)))
         slow.start()
-        _wait_for(marker.exists, "the slow request to start")
+        wait_until(marker.exists, "the slow request to start")
         proc.send_signal(signal.SIGTERM)
         slow.join(timeout=30)
         assert answer["response"].status_code == 200
@@ -122,15 +107,15 @@ def test_metrics_add_up_across_workers_and_outlive_them(redis_url, tmp_path):
     with gunicorn("app:create_app()", env, log, *options) as (proc, base):
         assert not stale.exists()
         # /readyz answers once the first worker is up; the second may still be booting.
-        _wait_for(lambda: len(_children(proc.pid)) == 2, "both workers to boot")
+        wait_until(lambda: len(_children(proc.pid)) == 2, "both workers to boot")
         for _ in range(12):
             assert requests.get(f"{base}/healthz", headers={"Connection": "close"}, timeout=5).status_code == 200
         first_workers = _children(proc.pid)
         assert len(first_workers) == 2
         for pid in first_workers:
             os.kill(pid, signal.SIGKILL)
-        _wait_for(lambda: len(_children(proc.pid) - first_workers) == 2, "gunicorn to replace both workers")
-        _wait_for(lambda: _answers(f"{base}/readyz"), "the new workers to serve")
+        wait_until(lambda: len(_children(proc.pid) - first_workers) == 2, "gunicorn to replace both workers")
+        wait_until(lambda: answers(f"{base}/readyz"), "the new workers to serve")
 
         # Every request was served by a worker that is gone: the count comes from their files.
         scrape = requests.get(f"{base}/metrics", timeout=5)

@@ -18,12 +18,15 @@ class FileSmsSender:
 
     def __init__(self, path: str) -> None:
         self._path = Path(path)
+        self._folder_ready = False
 
     def send(self, to: str, body: str) -> None:
         sent_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         line = json.dumps({"to": to, "body": body, "sent_at": sent_at}) + "\n"
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
+            if not self._folder_ready:  # once, not a syscall on every code sent
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+                self._folder_ready = True
             with self._path.open("a", encoding="utf-8") as outbox:
                 fcntl.flock(outbox, fcntl.LOCK_EX)  # one whole line per writer, across processes
                 outbox.write(line)
