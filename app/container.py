@@ -27,7 +27,7 @@ from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
 from app.services.sms_text import SmsTexts
-from app.services.sms_text_catalog import load_catalog
+from app.config.sms_templates import load_catalog
 from app.services.tokens import TokenService, TokenTtls
 from app.services.users import UserService
 from app.stores.keys import KeyedHasher, Keys

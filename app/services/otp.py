@@ -22,7 +22,7 @@ from app.services.clock import Clock
 from app.services.events import Recorder
 from app.services.phones import phone_hint
 from app.services.sms_text import SmsTexts
-from app.services.sms_text_catalog import load_catalog
+from app.config.sms_templates import load_catalog
 from app.services.tokens import TokenPair, TokenService
 from app.stores.otp import RedisOtpStore, StoreAnswer
 

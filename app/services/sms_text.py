@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from app.services.sms_text_catalog import Template, lookup, standard_tag
+from app.config.sms_templates import Template, lookup, standard_tag
 
 
 class LocaleRejected(ValueError):

@@ -13,7 +13,7 @@ import pytest
 
 from app import metrics_gunicorn
 from app.config import Settings
-from app.services.sms_text_catalog import load_catalog
+from app.config.sms_templates import load_catalog
 from tests.deploy import chart
 from tests.deploy.chart import (
     CHART_DIR,

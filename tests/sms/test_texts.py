@@ -8,7 +8,7 @@ from sqlalchemy import text
 from app.config import ConfigError, Settings
 from app.extensions import db
 from app.services.sms_text import SmsTexts
-from app.services.sms_text_catalog import load_catalog
+from app.config.sms_templates import load_catalog
 from tests.conftest import TEST_ENV
 from tests.support.flow import bearer
 

@@ -4,6 +4,9 @@ A file `<locale>.json` holds `{"message": "...", "message_one": "..."}`; `messag
 (optional) is used when the code lives exactly one minute. Placeholders: `{code}`
 (required), `{sender}`, `{minutes}`; nothing else, so a template cannot reach into
 Python objects the way a free-form format string could.
+
+The templates are operator configuration (SMS_TEMPLATES_DIR), so they are read
+and checked here, with the other settings, before the service starts.
 """
 
 from __future__ import annotations
