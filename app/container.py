@@ -11,6 +11,7 @@ from limits import parse as parse_limit
 from app.adapters.sms.base import SmsSender
 from app.adapters.sms.factory import build_sms_sender
 from app.config import Settings
+from app.config.sms_templates import load_catalog
 from app.extensions import db
 from app.health import Readiness
 from app.metrics import Metrics
@@ -27,7 +28,6 @@ from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
 from app.services.sms_text import SmsTexts
-from app.config.sms_templates import load_catalog
 from app.services.tokens import TokenService, TokenTtls
 from app.services.users import UserService
 from app.stores.keys import KeyedHasher, Keys

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
+from app.config.sms_templates import load_catalog
 from app.errors import (
     InvalidToken,
     OtpAttemptsExceeded,
@@ -22,7 +23,6 @@ from app.services.clock import Clock
 from app.services.events import Recorder
 from app.services.phones import phone_hint
 from app.services.sms_text import SmsTexts
-from app.config.sms_templates import load_catalog
 from app.services.tokens import TokenPair, TokenService
 from app.stores.otp import RedisOtpStore, StoreAnswer
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import text
 
 from app.config import ConfigError, Settings
+from app.config.sms_templates import load_catalog
 from app.extensions import db
 from app.services.sms_text import SmsTexts
-from app.config.sms_templates import load_catalog
 from tests.conftest import TEST_ENV
 from tests.support.flow import bearer
 
