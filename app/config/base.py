@@ -53,7 +53,7 @@ class Group:
 
     def replace(self, **changes: object) -> Self:
         """A validated copy with some settings changed (used by tests and tools)."""
-        updated = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        updated = dataclasses.replace(self, **changes)
         updated.validate()
         return updated
 

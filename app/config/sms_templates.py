@@ -86,14 +86,11 @@ def _parse(name: str, text: str) -> Template:
         raise TemplateError(f"{name}: not valid JSON ({error})") from None
     if not isinstance(data, dict) or not isinstance(data.get("message"), str) or set(data) - _KEYS:
         raise TemplateError(f'{name}: expected {{"message": "...", "message_one": "..."}} and nothing else')
-    message = data["message"]
-    message_one = data.get("message_one", message)
-    for template in (message, message_one):
-        _check(name, template)
-    return Template(message, message_one)
+    message = _checked(name, data["message"])
+    return Template(message, _checked(name, data.get("message_one", message)))
 
 
-def _check(name: str, template: str) -> None:
+def _checked(name: str, template: object) -> str:
     if not isinstance(template, str):
         raise TemplateError(f"{name}: templates must be strings")
     try:
@@ -106,3 +103,4 @@ def _check(name: str, template: str) -> None:
             raise TemplateError(f"{name}: unknown placeholder {{{field}}}; use {{code}}, {{sender}}, {{minutes}}")
     if "code" not in {field for field, _, _ in fields}:
         raise TemplateError(f"{name}: every template must contain {{code}}")
+    return template
