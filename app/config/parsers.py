@@ -9,13 +9,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import phonenumbers
 
 from app.config.base import ConfigError, Parser
 
+N = TypeVar("N", int, float)
 _RATE = re.compile(r"^\s*\d+\s*(/|\s+per\s+)\s*(\d+\s+)?(second|minute|hour|day)s?\s*$", re.I)
 _HOST_PORT = re.compile(r"\[([0-9A-Fa-f:.]+)\]:(\d{1,5})|([^\s:\[\]]+):(\d{1,5})")
+
+
+def _given(env: Mapping[str, str], name: str) -> str | None:
+    """The raw value, or None when the variable is unset or blank."""
+    raw = env.get(name)
+    return None if raw is None or not raw.strip() else raw
+
+
+def _number(env: Mapping[str, str], name: str, convert: Callable[[str], N], kind: str) -> N | None:
+    raw = _given(env, name)
+    if raw is None:
+        return None
+    try:
+        return convert(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be {kind}, got {raw!r}") from None
 
 
 def text(env: Mapping[str, str], name: str, default: str) -> str:
@@ -28,13 +46,9 @@ def lower_text(env: Mapping[str, str], name: str, default: str) -> str:
 
 def integer(minimum: int = 1, maximum: int | None = None) -> Parser[int]:
     def parse(env: Mapping[str, str], name: str, default: int) -> int:
-        raw = env.get(name)
-        if raw is None or raw.strip() == "":
+        value = _number(env, name, int, "a whole number")
+        if value is None:
             return default
-        try:
-            value = int(raw.strip())
-        except ValueError:
-            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
         if value < minimum:
             raise ConfigError(f"{name} must be at least {minimum}, got {value}")
         if maximum is not None and value > maximum:
@@ -46,21 +60,17 @@ def integer(minimum: int = 1, maximum: int | None = None) -> Parser[int]:
 
 def seconds(env: Mapping[str, str], name: str, default: float) -> float:
     """A timeout: more than 0 and at most 60 seconds."""
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
+    value = _number(env, name, float, "a number of seconds")
+    if value is None:
         return default
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
     if not 0 < value <= 60:
         raise ConfigError(f"{name} must be between 0 and 60 seconds, got {value}")
     return value
 
 
 def boolean(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
+    raw = _given(env, name)
+    if raw is None:
         return default
     lowered = raw.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
