@@ -1,4 +1,4 @@
-"""One-time codes: issue and send, verify and count, under the limits of API.md."""
+"""One-time codes: issue and send, verify and count, under the limits the README and openapi.yaml document."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
-from app.errors import (
+from app.problems import (
     InvalidToken,
     OtpAttemptsExceeded,
     OtpExpired,
@@ -21,6 +21,7 @@ from app.security_metrics import SmsBudgetMonitor
 from app.services.clock import Clock
 from app.services.events import Recorder
 from app.services.phones import phone_hint
+from app.services.rate_limits import RateLimitRule
 from app.services.sms_text import SmsTexts
 from app.services.sms_text_catalog import load_catalog
 from app.services.tokens import TokenPair, TokenService
@@ -126,7 +127,7 @@ class OtpService:
         if answer.status in _CHECK_RESULTS:
             self._events.otp_checked(_CHECK_RESULTS[answer.status], user_id)
         elif answer.status == "account_locked":
-            self._events.rate_limited("otp_account_failures", user_id)
+            self._events.rate_limited(RateLimitRule.OTP_ACCOUNT_FAILURES, user_id)
         if answer.status == "ok":
             return minted.as_pair(user_id, self._tokens.ttls)
         if answer.status == "otp_invalid":
@@ -146,11 +147,11 @@ class OtpService:
 TEST_NUMBER_PROVIDER = "test_number"
 # Store verdicts -> the rate-limit rule (metric label) that refused the send.
 _SEND_RULES = {
-    "cooldown": "otp_resend_cooldown",
-    "login_sends": "otp_sends_per_login",
-    "phone_cap": "otp_sends_per_phone",
-    "ip_cap": "send_otp_per_ip",
-    "account_locked": "otp_account_failures",
+    "cooldown": RateLimitRule.OTP_RESEND_COOLDOWN,
+    "login_sends": RateLimitRule.OTP_SENDS_PER_LOGIN,
+    "phone_cap": RateLimitRule.OTP_SENDS_PER_PHONE,
+    "ip_cap": RateLimitRule.SEND_OTP_PER_IP,
+    "account_locked": RateLimitRule.OTP_ACCOUNT_FAILURES,
 }
 # Store verdicts -> the result of the code check (metric label).
 _CHECK_RESULTS = {
