@@ -122,7 +122,7 @@ class OtpService:
             pre_token, code, self._clock.now(), secrets.token_hex(8), minted.session_id,
             minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at,
         )
-        # Every verdict but invalid_token names the login's user last.
+        # Every verdict but no_token names the login's user last.
         user_id = answer.values[-1] if answer.values else ""
         if answer.status in _CHECK_RESULTS:
             self._events.otp_checked(_CHECK_RESULTS[answer.status], user_id)
@@ -130,13 +130,13 @@ class OtpService:
             self._events.rate_limited(RateLimitRule.OTP_ACCOUNT_FAILURES, user_id)
         if answer.status == "ok":
             return minted.as_pair(user_id, self._tokens.ttls)
-        if answer.status == "otp_invalid":
+        if answer.status == "wrong_code":
             remaining = max(0, int(answer.value))
             raise OtpInvalid(
                 f"That code is not right; {remaining} attempt{'s' if remaining != 1 else ''} left.",
                 attempts_remaining=remaining,
             )
-        if answer.status == "otp_expired":
+        if answer.status == "no_code":
             raise OtpExpired("No code is live for this login: ask for a new one with /send-otp.")
         if answer.status == "otp_replaced":
             raise OtpExpired("That code was replaced by a newer one: use the code from the latest SMS.")
@@ -156,8 +156,8 @@ _SEND_RULES = {
 # Store verdicts -> the result of the code check (metric label).
 _CHECK_RESULTS = {
     "ok": "ok",
-    "otp_invalid": "invalid",
-    "otp_expired": "expired",
+    "wrong_code": "invalid",
+    "no_code": "expired",
     "otp_replaced": "expired",
     "attempts_exceeded": "exceeded",
 }

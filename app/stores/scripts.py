@@ -44,5 +44,5 @@ def as_text(value: bytes | str | int) -> str:
 
 
 def found(result: list[bytes]) -> bool:
-    """A token script found its token unless it answered 'invalid_token'."""
-    return as_text(result[0]) != "invalid_token"
+    """A token script found its token unless it answered 'no_token' (unknown, expired or the wrong kind)."""
+    return as_text(result[0]) != "no_token"

@@ -59,7 +59,7 @@ class RedisTokenStore:
     def rotate_refresh(
         self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float
     ) -> tuple[str, str]:
-        """('ok' | 'reused' | 'invalid_token', user id or '')."""
+        """('ok' | 'reused' | 'no_token', user id or '')."""
         args = [repr(now), repr(access_exp), repr(refresh_exp), *self._keys.script_names()]
         new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
         result = first_hit(

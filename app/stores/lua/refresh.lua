@@ -3,7 +3,7 @@
 -- ARGV: now, access expiry, refresh expiry, then key names (names_from).
 local now = tonumber(ARGV[1])
 local t = redis.call('HMGET', KEYS[1], 'kind', 'uid', 'sid', 'exp', 'used')
-if t[1] ~= 'refresh' or tonumber(t[4]) <= now then return {'invalid_token'} end
+if t[1] ~= 'refresh' or tonumber(t[4]) <= now then return {'no_token'} end
 if t[5] == '1' then
   revoke_chain(names_from(4), t[3], t[2])
   return {'reused', t[2]}
