@@ -94,7 +94,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
                      sender=settings.SMS_SENDER_NAME, ttl_seconds=settings.OTP_TTL_SECONDS,
                      webotp_domain=settings.SMS_WEBOTP_DOMAIN, android_app_hash=settings.SMS_ANDROID_APP_HASH)
     otp = OtpService(
-        RedisOtpStore(client, keys, scripts, limits, old_keys), tokens, sms, clock,
+        RedisOtpStore(keys, scripts, limits, old_keys), tokens, sms, clock,
         OtpSettings(settings.OTP_LENGTH, settings.OTP_TTL_SECONDS, settings.OTP_RESEND_COOLDOWN_SECONDS,
                     settings.SMS_SENDER_NAME),
         events,

@@ -19,17 +19,22 @@ from flask_limiter.util import get_remote_address
 from app.config import Settings
 from app.container import services
 from app.errors import problem_response
+from app.problems import RateLimited
+from app.services.rate_limits import RateLimitRule
+from app.stores.keys import KeyNames
 
 EXTENSION_KEY = "otp_auth.ip_limiter"
 
 
+# The rule each limited endpoint's refusals are counted under. /send-otp's per-IP cap
+# (send_otp_per_ip) is not here: it is checked inside the send's own Lua script, so that a
+# failed send gives the client its attempt back (app/stores/otp.py).
+IP_RULES = {"auth.signup": RateLimitRule.SIGNUP_PER_IP, "auth.login": RateLimitRule.LOGIN_PER_IP}
+
+
 def ip_limits(settings: Settings) -> dict[str, str]:
     """endpoint → limit string."""
-    return {
-        "auth.signup": settings.SIGNUP_RATE_LIMIT_PER_IP,
-        "auth.login": settings.LOGIN_RATE_LIMIT_PER_IP,
-        # SMS pumping: one client cannot burn through many accounts' phone caps.
-    }
+    return {"auth.signup": settings.SIGNUP_RATE_LIMIT_PER_IP, "auth.login": settings.LOGIN_RATE_LIMIT_PER_IP}
 
 
 def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> None:
@@ -38,7 +43,7 @@ def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> No
         strategy="moving-window",
         storage_uri="redis://",
         storage_options={"connection_pool": client.connection_pool},
-        key_prefix=settings.REDIS_KEY_PREFIX + "iplimit",
+        key_prefix=KeyNames(settings.REDIS_KEY_PREFIX).ip_limiter(),
         headers_enabled=False,
         on_breach=count_ip_limit_breach,
     )
@@ -52,14 +57,12 @@ def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> No
 
 def count_ip_limit_breach(_limit: object) -> None:
     """Flask-Limiter's on_breach hook: counts a per-IP refusal under its rule (login_per_ip, ...)."""
-    endpoint = (request.endpoint or "unknown").rsplit(".", 1)[-1]
-    services().events.rate_limited(f"{endpoint}_per_ip")
+    services().events.rate_limited(IP_RULES[request.endpoint or ""])
 
 
 def _too_many_requests(_error: RateLimitExceeded) -> Response:
     return problem_response(
-        429, "rate_limited", "Too many requests", "Too many requests from this client; wait and try again.",
-        retry_after=seconds_until_reset(),
+        RateLimited("Too many requests from this client; wait and try again.", retry_after=seconds_until_reset())
     )
 
 

@@ -25,6 +25,7 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
 from app.config import ConfigError
+from app.services.rate_limits import RateLimitRule
 
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 SMS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
@@ -35,10 +36,6 @@ LOGIN_RESULTS = ("ok", "invalid_credentials", "disabled", "locked")
 OTP_SEND_RESULTS = ("ok", "failed")
 OTP_CHECK_RESULTS = ("ok", "invalid", "expired", "exceeded")
 REFRESH_RESULTS = ("ok", "invalid", "reused")
-RATE_LIMIT_RULES = (
-    "login_per_ip", "signup_per_ip", "login_account_failures", "otp_resend_cooldown", "otp_sends_per_login",
-    "otp_sends_per_phone", "otp_account_failures",
-)
 DEPENDENCIES = ("database", "redis")
 
 
@@ -99,7 +96,7 @@ class Metrics:
             self.otp_checks.labels(result)
         for result in REFRESH_RESULTS:
             self.token_refreshes.labels(result)
-        for rule in RATE_LIMIT_RULES:
+        for rule in RateLimitRule:
             self.rate_limited.labels(rule)
         if sms_provider:
             for result in OTP_SEND_RESULTS:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.loadgen import Client, Recorder, encode
+from bench.loadgen import Client, Timings, encode
 
 
 class Outbox:
@@ -72,7 +72,7 @@ async def _one_flow(client: Client, port: int, user: dict[str, str], outbox: Out
     return 200 if status == 204 else status
 
 
-async def run_flows(spec: dict[str, Any], recorder: Recorder, deadline: float) -> None:
+async def run_flows(spec: dict[str, Any], timings: Timings, deadline: float) -> None:
     flow = spec["flow"]
     outbox = Outbox(flow["outbox"])
     concurrency = int(spec["concurrency"])
@@ -88,7 +88,7 @@ async def run_flows(spec: dict[str, Any], recorder: Recorder, deadline: float) -
             while time.perf_counter() < deadline:
                 user = mine[turn % len(mine)]
                 turn += 1
-                await recorder.timed(_one_flow(client, spec["port"], user, outbox))
+                await timings.timed(_one_flow(client, spec["port"], user, outbox))
         finally:
             client.close()
 

@@ -24,8 +24,9 @@ from flask import Flask
 from werkzeug.test import EnvironBuilder
 
 from bench.endpoints import BASELINE_A, ENDPOINTS, Request
-from bench.servers import database, migrate
+from bench.servers import database
 from bench.session import bench_env
+from tests.support.migrations import migrate
 from tests.support.servers import RedisProcess
 
 FAST = ("auth-check", "refresh", "send-otp", "validate-otp")

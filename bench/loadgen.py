@@ -131,7 +131,7 @@ class Client:
         self._conn = None
 
 
-class Recorder:
+class Timings:
     """Completion time, latency and status of every request (or flow)."""
 
     def __init__(self) -> None:
@@ -160,8 +160,8 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[rank]
 
 
-def summarize(recorder: Recorder, measure_from: float, measure_to: float, ok_statuses: set[int]) -> dict[str, Any]:
-    window = [s for s in recorder.samples if measure_from <= s[0] <= measure_to]
+def summarize(timings: Timings, measure_from: float, measure_to: float, ok_statuses: set[int]) -> dict[str, Any]:
+    window = [s for s in timings.samples if measure_from <= s[0] <= measure_to]
     span = max(measure_to - measure_from, 1e-9)
     ok = sorted(latency for _, latency, status in window if status in ok_statuses)
     statuses = Counter(str(status) for _, _, status in window)
@@ -171,7 +171,7 @@ def summarize(recorder: Recorder, measure_from: float, measure_to: float, ok_sta
         "ok": len(ok),
         "rps": round(len(ok) / span, 1),
         "statuses": dict(statuses),
-        "transport_errors": dict(recorder.failures),
+        "transport_errors": dict(timings.failures),
         "latency_ms": {
             "p50": round(percentile(ok, 0.50) * 1000, 2),
             "p95": round(percentile(ok, 0.95) * 1000, 2),
@@ -200,7 +200,7 @@ def request_source(spec: dict[str, Any]) -> Callable[[], bytes | None]:
     return lambda: next(iterator, None)
 
 
-async def _closed_loop(spec: dict[str, Any], recorder: Recorder, deadline: float) -> None:
+async def _closed_loop(spec: dict[str, Any], timings: Timings, deadline: float) -> None:
     next_request = request_source(spec)
     timeout = float(spec.get("timeout", 30))
 
@@ -211,7 +211,7 @@ async def _closed_loop(spec: dict[str, Any], recorder: Recorder, deadline: float
                 request = next_request()
                 if request is None:
                     return
-                await recorder.timed(client.status(request))
+                await timings.timed(client.status(request))
         finally:
             client.close()
 
@@ -220,27 +220,27 @@ async def _closed_loop(spec: dict[str, Any], recorder: Recorder, deadline: float
 
 def run(spec: dict[str, Any]) -> dict[str, Any]:
     """Runs one load test as described by `spec` (in this process) and returns its summary."""
-    recorder = Recorder()
+    timings = Timings()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     deadline = started + float(spec["duration"])
     if "flow" in spec:
         from bench.flow import run_flows
 
-        asyncio.run(run_flows(spec, recorder, deadline))
+        asyncio.run(run_flows(spec, timings, deadline))
         ok_statuses = {200}
     else:
-        asyncio.run(_closed_loop(spec, recorder, deadline))
+        asyncio.run(_closed_loop(spec, timings, deadline))
         ok_statuses = set(spec.get("ok_statuses", [200, 201, 204]))
     finished = time.perf_counter()
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     measure_from = started + float(spec.get("warmup", 0))
     # The window ends at the deadline (answers that drain after it come at falling concurrency),
     # or earlier when a "once" list ran out.
-    last = max((s[0] for s in recorder.samples), default=deadline)
-    result = summarize(recorder, measure_from, min(deadline, last), ok_statuses)
+    last = max((s[0] for s in timings.samples), default=deadline)
+    result = summarize(timings, measure_from, min(deadline, last), ok_statuses)
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-    result.update(concurrency=spec["concurrency"], completed=len(recorder.samples),
+    result.update(concurrency=spec["concurrency"], completed=len(timings.samples),
                   loadgen_cpu_share=round(cpu / max(finished - started, 1e-9), 3))
     return result
 

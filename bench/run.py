@@ -21,9 +21,11 @@ import tempfile
 import time
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.services.clock import isoformat_z
 from bench.analysis import TARGETS
 from bench.argon2_capacity import capacity
 from bench.costs import cost_table
@@ -111,7 +113,7 @@ def _meta(db_kind: str) -> dict[str, Any]:
                       if line.startswith("model name")), platform.processor())
     redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()
     return {
-        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "started_at": isoformat_z(datetime.now(UTC)),
         "cpus": os.cpu_count(),
         "cpu_model": cpu_model,
         "python": platform.python_version(),

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import http.client
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.servers import free_port, postgres_database
+from tests.support.waiting import answers, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -53,22 +52,17 @@ class Gunicorn:
         )
 
     def wait_ready(self, path: str, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {self._log.name}")
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-            try:
-                conn.request("GET", path)
-                if conn.getresponse().status < 500:
-                    return
-            except (OSError, http.client.HTTPException):
-                pass  # not listening yet, or no worker has booted
-            finally:
-                conn.close()
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not answer {path} within {timeout:.0f} s; see {self._log.name}")
+        try:
+            wait_until(lambda: self._answers(path), f"gunicorn answering {path} (see {self._log.name})", timeout,
+                       interval=0.1)
+        except AssertionError:
+            self.stop()
+            raise
+
+    def _answers(self, path: str) -> bool:
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {self._log.name}")
+        return answers(f"http://127.0.0.1:{self.port}{path}", timeout=2)
 
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
@@ -118,7 +112,3 @@ def database(folder: Path) -> Iterator[tuple[str, str]]:
     with postgres_database(admin) as url:
         yield "postgresql", url
 
-
-def migrate(env: dict[str, str]) -> None:
-    subprocess.run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env={**os.environ, **env},
-                   check=True, capture_output=True)

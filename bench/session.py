@@ -18,7 +18,8 @@ from typing import Any
 from bench.endpoints import BASELINE_A, ENDPOINTS, REUSED, Request
 from bench.fixtures import Fixtures
 from bench.procstat import cpu_seconds, loadavg
-from bench.servers import ROOT, Gunicorn, WorkerConfig, migrate
+from bench.servers import ROOT, Gunicorn, WorkerConfig
+from tests.support.migrations import migrate
 
 SERVICE_APP = "app:create_app()"
 BASELINE_APP = "bench.baseline_app:create_app()"

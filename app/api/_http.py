@@ -9,7 +9,7 @@ from typing import Any
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from app.errors import InvalidJson, InvalidToken, UnsupportedMediaType, ValidationFailed
+from app.problems import InvalidJson, InvalidToken, UnsupportedMediaType, ValidationFailed
 
 _BEARER = re.compile(r"^Bearer\s+([A-Za-z0-9._~+/=-]{1,512})\s*$", re.IGNORECASE)
 
@@ -25,12 +25,12 @@ def json_body(schema: Schema) -> dict[str, Any]:
         payload: Any = {}
     else:
         if request.mimetype != "application/json":
-            raise UnsupportedMediaType("Send the body as application/json.")
+            raise UnsupportedMediaType()
         try:
             payload = json.loads(raw, parse_constant=_reject_constant)
         except (ValueError, RecursionError):
             # RecursionError: nesting deeper than the parser's stack ('[' * 50000 fits in 64 KiB).
-            raise InvalidJson("The body is not valid JSON.") from None
+            raise InvalidJson() from None
     try:
         return schema.load(payload)  # type: ignore[no-any-return]
     except ValidationError as error:

@@ -20,10 +20,12 @@ def healthz():  # type: ignore[no-untyped-def]
 def readyz():  # type: ignore[no-untyped-def]
     checks = services().readiness.check()
     ok = all(result == "ok" for result in checks.values())
-    response: Response = jsonify({"status": "ok" if ok else "fail", "checks": checks})
-    if not ok:
-        response.status_code = 503
-        response.headers["Retry-After"] = str(READY_RETRY_AFTER_SECONDS)
+    if ok:
+        return {"status": "ok", "checks": checks}
+    # Like every 503: the wait in the Retry-After header and, for a UI or a script, in the body.
+    response: Response = jsonify({"status": "fail", "checks": checks, "retry_after": READY_RETRY_AFTER_SECONDS})
+    response.status_code = 503
+    response.headers["Retry-After"] = str(READY_RETRY_AFTER_SECONDS)
     return response
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, Response
 
 from app.api._http import bearer_token, json_body
 from app.container import services
-from app.errors import InvalidToken
+from app.problems import InvalidToken
 from app.schemas.responses import token_pair_body, user_body
 
 bp = Blueprint("session", __name__, url_prefix="/api/v1")

@@ -13,13 +13,14 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.container import services
 from app.services.admin import UnknownUser
+from app.services.clock import isoformat_z
 
 users = AppGroup("users", help="Show, disable or enable an account.")
 sessions = AppGroup("sessions", help="End the sessions of an account.")
 
 
 def _when(value: datetime | None) -> str:
-    return value.isoformat(timespec="seconds").replace("+00:00", "Z") if value else "-"
+    return isoformat_z(value) if value else "-"
 
 
 @contextmanager

@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import User
+from app.services.clock import isoformat_z
 from app.services.login import LoginResult
 from app.services.otp import SendResult
 from app.services.tokens import TokenPair
 
 
-def iso_utc(value: Any) -> str:
-    return value.isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def user_body(user: User) -> dict[str, Any]:
-    return {"id": str(user.id), "email": user.email, "phone": user.phone, "created_at": iso_utc(user.created_at)}
+    return {"id": str(user.id), "email": user.email, "phone": user.phone, "created_at": isoformat_z(user.created_at)}
 
 
 def login_body(result: LoginResult) -> dict[str, Any]:

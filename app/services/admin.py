@@ -1,4 +1,4 @@
-"""What the admin commands do (app/cli.py): one method a command, each on real stores."""
+"""What the admin commands do (app/cli/accounts.py): one method a command, each on real stores."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from app.services.audit import AuditTrail
 from app.services.clock import Clock, to_datetime
 from app.services.events import Recorder
 from app.services.tokens import TokenService
-from app.services.users import UserService
+from app.services.users import UserService, normalize_email
 
 
 class UnknownUser(LookupError):
@@ -31,7 +31,7 @@ class AdminService:
     def user(self, email: str) -> User:
         user = self._users.find_by_email(email)
         if user is None:
-            raise UnknownUser(f"no account with email {email.strip().lower()}")
+            raise UnknownUser(f"no account with email {normalize_email(email)}")
         return user
 
     def disable(self, email: str) -> tuple[User, int]:

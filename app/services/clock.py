@@ -32,3 +32,11 @@ class ManualClock:
 
 def to_datetime(epoch_seconds: float) -> datetime:
     return datetime.fromtimestamp(epoch_seconds, tz=UTC)
+
+
+def isoformat_z(value: datetime, timespec: str = "seconds") -> str:
+    """A UTC timestamp as the contract spells every one: ISO 8601 ending in `Z` (`2030-01-15T08:00:00Z`).
+    A naive datetime is taken as UTC, which is what the service stores."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec=timespec).replace("+00:00", "Z")

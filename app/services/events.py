@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from app.metrics import Metrics
 from app.services.audit import AuditTrail
+from app.services.rate_limits import RateLimitRule
 
 log = logging.getLogger("otp_auth.events")
 
@@ -73,7 +74,7 @@ class Recorder:
         record = self._audit.stage if staged else self._audit.write
         record(event, user_id, ip, user_agent, details)
 
-    # -- the events of API.md -------------------------------------------------------------------------
+    # -- the events of the API --------------------------------------------------------------------------
 
     def signed_up(self) -> None:
         """Counts a committed signup (its audit row was staged with the account)."""
@@ -110,7 +111,7 @@ class Recorder:
         else:
             self.write(event, user_id)
 
-    def rate_limited(self, rule: str, user_id: str | None = None) -> None:
+    def rate_limited(self, rule: RateLimitRule, user_id: str | None = None) -> None:
         self.identify(user_id)
         if self.metrics:
             self.metrics.rate_limited.labels(rule).inc()

@@ -7,13 +7,14 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from app.errors import ApiError, InvalidCredentials, RateLimited
 from app.models import User
+from app.problems import ApiError, InvalidCredentials, RateLimited
 from app.services.clock import Clock
 from app.services.events import Recorder
 from app.services.otp import OtpService
 from app.services.passwords import Passwords
 from app.services.phones import phone_hint
+from app.services.rate_limits import RateLimitRule
 from app.services.tokens import TokenService
 from app.services.users import UserService, normalize_email
 from app.stores.login_throttle import RedisLoginThrottle
@@ -52,7 +53,7 @@ class LoginService:
         attempt = secrets.token_hex(8)
         wait = self._throttle.begin(email, self._clock.now(), attempt)
         if wait > 0:
-            self._events.rate_limited("login_account_failures")
+            self._events.rate_limited(RateLimitRule.LOGIN_ACCOUNT_FAILURES)
             self._events.login("locked")
             raise RateLimited("Too many failed logins for this account; wait and try again.", retry_after=wait)
         user, valid = self._check_password(email, password, attempt)

@@ -1,4 +1,4 @@
-"""One-time codes: issue and send, verify and count, under the limits of API.md."""
+"""One-time codes: issue and send, verify and count, under the limits the README and openapi.yaml document."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
 from app.config.sms_templates import load_catalog
-from app.errors import (
+from app.problems import (
     InvalidToken,
     OtpAttemptsExceeded,
     OtpExpired,
@@ -22,6 +22,7 @@ from app.security_metrics import SmsBudgetMonitor
 from app.services.clock import Clock
 from app.services.events import Recorder
 from app.services.phones import phone_hint
+from app.services.rate_limits import RateLimitRule
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenPair, TokenService
 from app.stores.otp import RedisOtpStore, StoreAnswer
@@ -121,21 +122,21 @@ class OtpService:
             pre_token, code, self._clock.now(), secrets.token_hex(8), minted.session_id,
             minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at,
         )
-        # Every verdict but invalid_token names the login's user last.
+        # Every verdict but no_token names the login's user last.
         user_id = answer.values[-1] if answer.values else ""
         if answer.status in _CHECK_RESULTS:
             self._events.otp_checked(_CHECK_RESULTS[answer.status], user_id)
         elif answer.status == "account_locked":
-            self._events.rate_limited("otp_account_failures", user_id)
+            self._events.rate_limited(RateLimitRule.OTP_ACCOUNT_FAILURES, user_id)
         if answer.status == "ok":
             return minted.as_pair(user_id, self._tokens.ttls)
-        if answer.status == "otp_invalid":
+        if answer.status == "wrong_code":
             remaining = max(0, int(answer.value))
             raise OtpInvalid(
                 f"That code is not right; {remaining} attempt{'s' if remaining != 1 else ''} left.",
                 attempts_remaining=remaining,
             )
-        if answer.status == "otp_expired":
+        if answer.status == "no_code":
             raise OtpExpired("No code is live for this login: ask for a new one with /send-otp.")
         if answer.status == "otp_replaced":
             raise OtpExpired("That code was replaced by a newer one: use the code from the latest SMS.")
@@ -146,17 +147,17 @@ class OtpService:
 TEST_NUMBER_PROVIDER = "test_number"
 # Store verdicts -> the rate-limit rule (metric label) that refused the send.
 _SEND_RULES = {
-    "cooldown": "otp_resend_cooldown",
-    "login_sends": "otp_sends_per_login",
-    "phone_cap": "otp_sends_per_phone",
-    "ip_cap": "send_otp_per_ip",
-    "account_locked": "otp_account_failures",
+    "cooldown": RateLimitRule.OTP_RESEND_COOLDOWN,
+    "login_sends": RateLimitRule.OTP_SENDS_PER_LOGIN,
+    "phone_cap": RateLimitRule.OTP_SENDS_PER_PHONE,
+    "ip_cap": RateLimitRule.SEND_OTP_PER_IP,
+    "account_locked": RateLimitRule.OTP_ACCOUNT_FAILURES,
 }
 # Store verdicts -> the result of the code check (metric label).
 _CHECK_RESULTS = {
     "ok": "ok",
-    "otp_invalid": "invalid",
-    "otp_expired": "expired",
+    "wrong_code": "invalid",
+    "no_code": "expired",
     "otp_replaced": "expired",
     "attempts_exceeded": "exceeded",
 }

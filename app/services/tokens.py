@@ -7,7 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from app.errors import InvalidToken
+from app.problems import InvalidToken
 from app.services.clock import Clock
 from app.services.events import Recorder
 from app.stores.tokens import RedisTokenStore, TokenRecord

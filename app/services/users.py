@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
 
-from app.errors import EmailTaken
 from app.models import User
 from app.models.types import utc_now
+from app.problems import EmailTaken
 from app.services.events import Recorder
 from app.services.passwords import Passwords
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-import redis
-
-from app.stores.scripts import as_text, load_script
+from app.stores.keys import KeyNames
+from app.stores.scripts import Scripts, as_text
 
 # A provider nobody called for this long after its cool-off starts afresh (closed).
 IDLE_FORGET_SECONDS = 3600
@@ -37,16 +36,15 @@ class Verdict:
 
 
 class RedisBreakerStore:
-    def __init__(self, client: redis.Redis, prefix: str, policy: BreakerPolicy) -> None:
-        self._prefix = prefix
+    def __init__(self, scripts: Scripts, names: KeyNames, policy: BreakerPolicy) -> None:
+        self._names = names
         self._policy = policy
-        self._acquire = load_script(client, "breaker_acquire")
-        self._report = load_script(client, "breaker_report")
+        self._acquire = scripts.breaker_acquire
+        self._report = scripts.breaker_report
         self._state_ttl = policy.cooloff + policy.probe_lease + IDLE_FORGET_SECONDS
 
     def keys(self, provider: str) -> list[str]:
-        state = f"{self._prefix}smsbreaker:{provider}"
-        return [state, f"{state}:fails"]
+        return [self._names.sms_breaker(provider), self._names.sms_breaker_failures(provider)]
 
     def acquire(self, provider: str, now: float) -> Verdict:
         result = self._acquire(keys=self.keys(provider)[:1],

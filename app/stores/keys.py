@@ -34,13 +34,22 @@ class KeyedHasher:
         return hmac.digest(self._subkey(purpose), value.encode(), hashlib.sha256).hex()
 
 
-class Keys:
-    def __init__(self, prefix: str, hasher: KeyedHasher) -> None:
-        self.prefix = prefix
-        self._hasher = hasher
+# Stands where an id goes in a key name handed to the Lua scripts (see KeyNames.script_names).
+_ID_SLOT = "\x00"
 
-    def token(self, raw_token: str) -> str:
-        return f"{self.prefix}tok:{self._hasher.digest('token', raw_token)}"
+
+class KeyNames:
+    """The names of keys that hide nothing (user and session ids, provider names, clock hours).
+
+    Every key the service writes is named here or in `Keys`, under the configured prefix.
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def chain(self, session_id: str) -> str:
+        """The set of token keys of one refresh chain (one session)."""
+        return f"{self.prefix}chain:{session_id}"
 
     def user_chains(self, user_id: str) -> str:
         return f"{self.prefix}user:{user_id}:chains"
@@ -51,10 +60,48 @@ class Keys:
     def otp_account_failures(self, user_id: str) -> str:
         return f"{self.prefix}otpfail:{user_id}"
 
+    def sms_budget(self, hour: int) -> str:
+        """The service-wide SMS counter of one clock hour (hours since the epoch)."""
+        return f"{self.prefix}smsbudget:{hour}"
+
+    def sms_breaker(self, provider: str) -> str:
+        return f"{self.prefix}smsbreaker:{provider}"
+
+    def sms_breaker_failures(self, provider: str) -> str:
+        return f"{self.sms_breaker(provider)}:fails"
+
+    def ip_limiter(self) -> str:
+        """Flask-Limiter's key prefix for the per-IP limits of /signup and /login."""
+        return f"{self.prefix}iplimit"
+
+    def script_names(self) -> list[str]:
+        """What the scripts need to name the keys of ids they read inside Redis (a chain's
+        session id, a token's user id): the text before and after the id in a chain key, then
+        in a user's chain set. common.lua's `names_from` reads them from ARGV."""
+        parts: list[str] = []
+        for name in (self.chain(_ID_SLOT), self.user_chains(_ID_SLOT)):
+            before, _, after = name.rpartition(_ID_SLOT)
+            parts += [before, after]
+        return parts
+
+
+class Keys(KeyNames):
+    """KeyNames, plus the names built from secrets: those carry a keyed hash, never the value."""
+
+    def __init__(self, prefix: str, hasher: KeyedHasher) -> None:
+        super().__init__(prefix)
+        self._hasher = hasher
+
+    def token(self, raw_token: str) -> str:
+        return f"{self.prefix}tok:{self._hasher.digest('token', raw_token)}"
+
     def login_failures(self, email: str) -> str:
         return f"{self.prefix}loginfail:{self._hasher.digest('email', email)}"
 
     def ip_sends(self, client_ip: str) -> str:
+        if not client_ip:
+            # Outside HTTP there is no address and the send script checks no IP cap: a name it never writes.
+            return f"{self.prefix}ipsends:none"
         return f"{self.prefix}ipsends:{self._hasher.digest('ip', client_ip)}"
 
     def phone_sends(self, phone: str) -> str:

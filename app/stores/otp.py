@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import redis
-
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
@@ -39,9 +37,7 @@ class OtpLimits:
 
 
 class RedisOtpStore:
-    def __init__(self, client: redis.Redis, keys: Keys, scripts: Scripts, limits: OtpLimits,
-                 fallbacks: tuple[Keys, ...] = ()) -> None:
-        self._redis = client
+    def __init__(self, keys: Keys, scripts: Scripts, limits: OtpLimits, fallbacks: tuple[Keys, ...] = ()) -> None:
         self._keys = keys
         self._scripts = scripts
         self._limits = limits
@@ -57,9 +53,9 @@ class RedisOtpStore:
         """
         lim = self._limits
         hour = math.floor(now / HOUR)
-        budget_key = f"{self._keys.prefix}smsbudget:{hour}"
+        budget_key = self._keys.sms_budget(hour)
         hour_left = (hour + 1) * HOUR - now
-        ip_key = self._keys.ip_sends(client_ip) if client_ip else f"{self._keys.prefix}ipsends:none"
+        ip_key = self._keys.ip_sends(client_ip)
         ip_limit = lim.sends_per_ip if client_ip else 0
 
         def attempt(keys: Keys) -> list[bytes]:
@@ -96,7 +92,8 @@ class RedisOtpStore:
             return self._scripts.otp_verify(  # type: ignore[no-any-return]
                 keys=[token_key, *new_keys],
                 args=[repr(now), keys.otp_digest(token_key, code), lim.max_attempts, lim.account_max_failures,
-                      lim.account_window, member, self._keys.prefix, session_id, repr(access_exp), repr(refresh_exp)],
+                      lim.account_window, member, session_id, repr(access_exp), repr(refresh_exp),
+                      *self._keys.script_names()],
             )
 
         return _answer(first_hit(self._keysets, attempt, found))

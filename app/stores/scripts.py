@@ -1,4 +1,5 @@
-"""Loads the Lua scripts once, each with the shared helpers prepended."""
+"""Every Lua script of the service, registered here and nowhere else, each with the shared
+helpers of common.lua prepended."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from importlib import resources
 import redis
 from redis.commands.core import Script
 
-_NAMES = ("login_begin", "send_reserve", "send_finish", "otp_verify", "refresh", "logout", "revoke_user")
+# One entry a file of lua/ (common.lua aside, which every script starts with).
+SCRIPT_NAMES = ("login_begin", "send_reserve", "send_finish", "otp_verify", "refresh", "logout", "revoke_user",
+                "breaker_acquire", "breaker_report")
 
 
-def load_script(client: redis.Redis, name: str) -> Script:
-    """Registers lua/<name>.lua with the shared helpers of common.lua prepended."""
+def _load(client: redis.Redis, name: str) -> Script:
     lua = resources.files("app.stores").joinpath("lua")
     common = lua.joinpath("common.lua").read_text(encoding="utf-8")
     body = lua.joinpath(f"{name}.lua").read_text(encoding="utf-8")
@@ -19,11 +21,12 @@ def load_script(client: redis.Redis, name: str) -> Script:
 
 
 class Scripts:
-    """Registered scripts; redis-py runs them by SHA and reloads after a Redis restart."""
+    """Registered scripts; redis-py runs them by SHA and reloads after a Redis restart.
+    Registering costs no round trip: the SHA is computed here, the script sent on first use."""
 
     def __init__(self, client: redis.Redis) -> None:
-        for name in _NAMES:
-            setattr(self, name, load_script(client, name))
+        for name in SCRIPT_NAMES:
+            setattr(self, name, _load(client, name))
 
     login_begin: Script
     send_reserve: Script
@@ -32,6 +35,8 @@ class Scripts:
     refresh: Script
     logout: Script
     revoke_user: Script
+    breaker_acquire: Script
+    breaker_report: Script
 
 
 def as_text(value: bytes | str | int) -> str:
@@ -39,5 +44,5 @@ def as_text(value: bytes | str | int) -> str:
 
 
 def found(result: list[bytes]) -> bool:
-    """A token script found its token unless it answered 'invalid_token'."""
-    return as_text(result[0]) != "invalid_token"
+    """A token script found its token unless it answered 'no_token' (unknown, expired or the wrong kind)."""
+    return as_text(result[0]) != "no_token"

@@ -15,8 +15,6 @@ class TokenRecord:
     kind: str
     user_id: str
     expires_at: float
-    session_id: str = ""
-    phone: str = ""
 
 
 class RedisTokenStore:
@@ -49,20 +47,20 @@ class RedisTokenStore:
         pipe.execute()
 
     def get(self, raw_token: str) -> TokenRecord | None:
-        kind, uid, exp, sid, phone = first_hit(
+        kind, uid, exp = first_hit(
             self._keysets,
-            lambda keys: self._redis.hmget(keys.token(raw_token), "kind", "uid", "exp", "sid", "phone"),
+            lambda keys: self._redis.hmget(keys.token(raw_token), "kind", "uid", "exp"),
             lambda values: values[0] is not None,
         )
         if kind is None or uid is None or exp is None:
             return None
-        return TokenRecord(kind.decode(), uid.decode(), float(exp), (sid or b"").decode(), (phone or b"").decode())
+        return TokenRecord(kind.decode(), uid.decode(), float(exp))
 
     def rotate_refresh(
         self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float
     ) -> tuple[str, str]:
-        """('ok' | 'reused' | 'invalid_token', user id or '')."""
-        args = [repr(now), self._keys.prefix, repr(access_exp), repr(refresh_exp)]
+        """('ok' | 'reused' | 'no_token', user id or '')."""
+        args = [repr(now), repr(access_exp), repr(refresh_exp), *self._keys.script_names()]
         new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
         result = first_hit(
             self._keysets,
@@ -75,14 +73,16 @@ class RedisTokenStore:
         """Revokes the chain of a live access token; returns its user id, or None."""
         result = first_hit(
             self._keysets,
-            lambda keys: self._scripts.logout(keys=[keys.token(raw_access)], args=[repr(now), self._keys.prefix]),
+            lambda keys: self._scripts.logout(keys=[keys.token(raw_access)],
+                                              args=[repr(now), *self._keys.script_names()]),
             found,
         )
         return as_text(result[1]) if as_text(result[0]) == "ok" else None
 
     def revoke_user(self, user_id: str) -> int:
         """Revokes every session of a user; returns how many chains were cut."""
-        return int(self._scripts.revoke_user(keys=[self._keys.user_chains(user_id)], args=[self._keys.prefix, user_id]))
+        return int(self._scripts.revoke_user(keys=[self._keys.user_chains(user_id)],
+                                             args=[user_id, *self._keys.script_names()]))
 
     def block_user(self, user_id: str, seconds: int) -> None:
         """Marks the user disabled for `seconds`: the OTP scripts then refuse their pre-OTP tokens."""

@@ -7,9 +7,10 @@ import re
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
+from app.problems import Problem
 from tests.contract.spec import DOCUMENT, OPENAPI_PATH, resolve, validate
 
-# Every path of API.md (the binding contract).
+# Every path of the HTTP contract.
 API_MD_PATHS = {
     "/api/v1/signup", "/api/v1/login", "/api/v1/send-otp", "/api/v1/validate-otp", "/api/v1/me",
     "/api/v1/token/refresh", "/api/v1/logout", "/api/v1/auth/check",
@@ -66,8 +67,10 @@ def test_request_bodies_refuse_unknown_fields():
 
 def test_problem_codes_are_the_contracts():
     codes = set(DOCUMENT["components"]["schemas"]["ProblemCode"]["enum"])
+    assert codes == {problem.code for problem in Problem}
     assert codes == {
-        "invalid_json", "unsupported_media_type", "validation_error", "email_taken", "invalid_credentials",
+        "bad_request", "invalid_json", "unsupported_media_type", "validation_error", "email_taken",
+        "invalid_credentials",
         "invalid_token", "otp_invalid", "otp_expired", "otp_attempts_exceeded", "rate_limited",
         "sms_unavailable", "service_unavailable", "not_found", "method_not_allowed", "payload_too_large",
         "internal_error",

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests.conftest import TEST_ENV
+from tests.support.migrations import migrate
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,9 +34,7 @@ def server(tmp_path, redis_url, database_url):
         "SMS_OUTBOX_FILE": str(outbox),
     }
     bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [bin_dir / "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+    migrate(env)
     log = (tmp_path / "gunicorn.log").open("w")
     proc = subprocess.Popen(
         [

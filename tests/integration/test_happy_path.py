@@ -1,4 +1,4 @@
-"""The whole flow of API.md through the Flask test client."""
+"""The whole sign-in flow through the Flask test client."""
 
 from tests.support.flow import bearer
 

@@ -1,7 +1,10 @@
-"""Conventions of API.md that hold for every endpoint."""
+"""Conventions of the HTTP contract (openapi.yaml) that hold for every endpoint."""
 
 import pytest
+import redis
+from werkzeug.exceptions import BadRequest
 
+from app.problems import Problem
 from tests.support.flow import bearer
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code", "request_id"}
@@ -46,6 +49,25 @@ def test_flask_errors_are_problem_json(client):
         413,
         "payload_too_large",
     )
+
+
+def test_a_malformed_request_that_is_not_json_is_bad_request(app):
+    """Werkzeug's own 400s (a bad request line, header or form) are not `invalid_json`."""
+    with app.test_request_context("/api/v1/login", method="POST"):
+        response = app.handle_user_exception(BadRequest("The Content-Disposition header is malformed."))
+    body = response.get_json()
+    assert (response.status_code, response.mimetype) == (400, "application/problem+json")
+    assert (body["code"], body["title"]) == ("bad_request", Problem.BAD_REQUEST.title)
+    assert body["detail"] == "The Content-Disposition header is malformed."
+
+
+def test_the_outage_answer_comes_from_the_catalogue(app):
+    with app.test_request_context("/api/v1/login", method="POST"):
+        response = app.handle_user_exception(redis.exceptions.ConnectionError("connection refused"))
+    body = response.get_json()
+    assert (response.status_code, body["code"], body["title"]) == (503, "service_unavailable",
+                                                                  Problem.SERVICE_UNAVAILABLE.title)
+    assert body["retry_after"] == int(response.headers["Retry-After"]) >= 1
 
 
 @pytest.mark.parametrize("raw", ["NaN", "[1, 2]", '"text"', "null", "123"])

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from app.metrics import Metrics
+from app.services.rate_limits import RateLimitRule
 from tests.ops.helpers import sample, wrong_code
 from tests.support.flow import PASSWORD, bearer
 
@@ -159,3 +164,27 @@ def test_metrics_endpoint_serves_prometheus_text(client, flow):
         "# TYPE process_cpu_seconds_total counter",
     ):
         assert line in text, line
+
+
+def test_a_refused_send_from_one_ip_is_counted_as_send_otp_per_ip(app_and_flow):
+    app, flow = app_and_flow(SEND_OTP_RATE_LIMIT_PER_IP="1/hour")
+    assert flow.send_otp(flow.login(flow.signup())).status_code == 200
+    assert flow.send_otp(flow.login(flow.signup())).status_code == 429
+    assert sample(app, "otp_auth_rate_limited_total", rule="send_otp_per_ip") == 1
+
+
+def test_every_rate_limit_rule_has_a_zero_series_from_the_start():
+    metrics = Metrics()
+    exported = {
+        sample.labels["rule"]
+        for family in metrics.registry.collect() if family.name == "otp_auth_rate_limited"
+        for sample in family.samples if sample.name == "otp_auth_rate_limited_total"
+    }
+    assert exported == set(RateLimitRule)
+
+
+def test_operations_guide_lists_every_rate_limit_rule():
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
+    rules_table = guide.split("Rate-limit rules", 1)[1].split("\n\n", 2)[1]
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", rules_table, re.MULTILINE))
+    assert listed == set(RateLimitRule)

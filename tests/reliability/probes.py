@@ -64,6 +64,7 @@ def assert_not_ready(client: Any, failing: str) -> None:
     body = response.get_json()
     assert response.status_code == 503, body
     assert int(response.headers["Retry-After"]) >= 1
+    assert body["retry_after"] == int(response.headers["Retry-After"])
     assert body["status"] == "fail"
     assert body["checks"][failing] == "fail"
     assert all(result == "ok" for name, result in body["checks"].items() if name != failing)

@@ -1,6 +1,6 @@
 """OTP guessing by someone who already has the password: how many codes can they try?
 
-With API.md's defaults (5 wrong codes per login, 20 per account per hour) an
+With the default settings (5 wrong codes per login, 20 per account per hour) an
 attacker who logs in again and again gets exactly 20 guesses evaluated per hour,
 whatever they do; docs/security.md turns that into odds.
 """

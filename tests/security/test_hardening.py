@@ -1,4 +1,4 @@
-"""Hardening that API.md asks for and the integration tests do not already pin down."""
+"""Hardening that the contract asks for and the integration tests do not already pin down."""
 
 import io
 

@@ -11,6 +11,8 @@ from app.adapters.sms.base import SmsDeliveryError
 from app.adapters.sms.failover import FailoverSmsSender
 from app.services.clock import ManualClock
 from app.stores.breaker import BreakerPolicy, RedisBreakerStore
+from app.stores.keys import KeyNames
+from app.stores.scripts import Scripts
 from tests.sms.fakes import ScriptedSender
 from tests.support.servers import free_port
 
@@ -26,7 +28,7 @@ def client(redis_url):
 
 @pytest.fixture
 def store(client):
-    return RedisBreakerStore(client, f"t{uuid.uuid4().hex[:10]}:", POLICY)
+    return RedisBreakerStore(Scripts(client), KeyNames(f"t{uuid.uuid4().hex[:10]}:"), POLICY)
 
 
 @pytest.fixture
@@ -131,7 +133,7 @@ def test_when_every_circuit_is_open_the_send_fails_fast(store, clock):
 
 def test_without_redis_the_breaker_steps_aside_and_providers_are_still_called(clock):
     dead = redis.Redis(port=free_port(), socket_connect_timeout=0.2, socket_timeout=0.2, retry=Retry(NoBackoff(), 0))
-    store = RedisBreakerStore(dead, "t:", POLICY)
+    store = RedisBreakerStore(Scripts(dead), KeyNames("t:"), POLICY)
     first, second = ScriptedSender("twilio"), ScriptedSender("sns")
     first.failing = True
     sender = failover(store, clock, first, second)

@@ -1,4 +1,4 @@
-"""Settings: the defaults of API.md, one clear ConfigError per bad value, cross-setting rules."""
+"""Settings: the documented defaults (README), one clear ConfigError per bad value, cross-setting rules."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from app.config import ConfigError, Settings
 
-# The "Defaults" table of API.md (binding), plus TRUSTED_PROXY_COUNT from its conventions.
+# The defaults the contract binds (README's settings table), TRUSTED_PROXY_COUNT included.
 API_DEFAULTS = {
     "OTP_LENGTH": 6,
     "OTP_TTL_SECONDS": 300,

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import base64
 import re
+from pathlib import Path
 
 import pytest
+import redis
+from redis.commands.core import Script
 
 from app.services.tokens import new_token
 from app.stores.keys import KeyedHasher, Keys
+from app.stores.scripts import SCRIPT_NAMES, Scripts
 
 PREFIX = "otp-auth-test:"
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -91,3 +95,54 @@ def test_tokens_carry_256_bits_in_url_safe_characters() -> None:
         assert re.fullmatch(r"[A-Za-z0-9_-]{43,}", token)
         assert len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) >= 32
     assert len(set(tokens)) == len(tokens)
+
+
+APP = Path(__file__).resolve().parents[2] / "app"
+# The key prefix joined to something: `key_prefix + "..."` or f"{self._keys.prefix}...".
+_PREFIX_JOINED = re.compile(r"(key_?prefix|\.prefix|_prefix)\w*\s*\+|\{[\w.]*(key_?prefix|\.prefix|_prefix)\}",
+                            re.IGNORECASE)
+
+
+def _app_lines(suffix: str):  # type: ignore[no-untyped-def]
+    for path in sorted(APP.rglob(f"*{suffix}")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            yield path.relative_to(APP).as_posix(), number, line
+
+
+def test_key_names_are_spelled_only_in_keys_py():
+    joined = [f"{path}:{number}" for path, number, line in _app_lines(".py")
+              if not path.endswith("keys.py") and _PREFIX_JOINED.search(line)]
+    assert joined == []
+    # Outside the settings, the prefix only goes into the objects that name keys.
+    handed = [f"{path}:{number}" for path, number, line in _app_lines(".py")
+              if "REDIS_KEY_PREFIX" in line and not path.startswith("config")
+              and "Keys(" not in line and "KeyNames(" not in line]
+    assert handed == []
+    # Lua gets key names through KEYS or from KeyNames.script_names, never a prefix to build on.
+    assert [f"{path}:{number}" for path, number, line in _app_lines(".lua") if "prefix" in line.lower()] == []
+
+
+def test_every_lua_script_is_registered_in_one_place():
+    files = {path.stem for path in (APP / "stores" / "lua").glob("*.lua")} - {"common"}
+    assert set(SCRIPT_NAMES) == files
+    scripts = Scripts(redis.Redis())  # registering computes SHAs; nothing is sent
+    assert all(isinstance(getattr(scripts, name), Script) for name in SCRIPT_NAMES)
+    others = [path for path in APP.rglob("*.py") if path.name != "scripts.py"
+              and "register_script" in path.read_text(encoding="utf-8")]
+    assert others == []
+
+
+def test_script_key_names_are_the_python_ones_around_the_id():
+    k = keys(prefix="tenant{x}:")
+    chain_before, chain_after, chains_before, chains_after = k.script_names()
+    assert chain_before + "sid-1" + chain_after == k.chain("sid-1")
+    assert chains_before + USER_ID + chains_after == k.user_chains(USER_ID)
+
+
+def test_every_named_key_is_namespaced_with_the_prefix():
+    names = keys(prefix="tenant-b:")
+    named = [names.chain("s"), names.user_chains(USER_ID), names.user_disabled(USER_ID), names.sms_budget(1),
+             names.sms_breaker("twilio"), names.sms_breaker_failures("twilio"), names.ip_limiter(),
+             names.ip_sends(""), names.ip_sends("192.0.2.1")]
+    assert all(name.startswith("tenant-b:") for name in named)
+    assert len(set(named)) == len(named)

@@ -20,6 +20,8 @@ def build_sms_sender(settings: Settings, client: redis.Redis | None = None, cloc
         raise ValueError("several SMS backends need a Redis client for their shared circuit breaker")
     from app.adapters.sms.failover import FailoverSmsSender
     from app.stores.breaker import BreakerPolicy, RedisBreakerStore
+    from app.stores.keys import KeyNames
+    from app.stores.scripts import Scripts
 
     policy = BreakerPolicy(
         failure_threshold=settings.SMS_BREAKER_FAILURE_THRESHOLD,
@@ -29,7 +31,7 @@ def build_sms_sender(settings: Settings, client: redis.Redis | None = None, cloc
     )
     return FailoverSmsSender(
         providers,
-        RedisBreakerStore(client, settings.REDIS_KEY_PREFIX, policy),
+        RedisBreakerStore(Scripts(client), KeyNames(settings.REDIS_KEY_PREFIX), policy),
         clock or SystemClock(),
         attempt_timeout=settings.SMS_TIMEOUT_SECONDS,
         total_timeout=settings.SMS_TOTAL_TIMEOUT_SECONDS,

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.adapters.sms.base import SmsDeliveryError
+from app.services.clock import isoformat_z
 
 
 class FileSmsSender:
@@ -21,7 +22,7 @@ class FileSmsSender:
         self._folder_ready = False
 
     def send(self, to: str, body: str) -> None:
-        sent_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        sent_at = isoformat_z(datetime.now(UTC), "milliseconds")
         line = json.dumps({"to": to, "body": body, "sent_at": sent_at}) + "\n"
         try:
             if not self._folder_ready:  # once, not a syscall on every code sent

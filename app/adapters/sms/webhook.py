@@ -13,11 +13,11 @@ import hmac
 import json
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import requests
 
 from app.adapters.sms.base import SmsDeliveryError
+from app.services.clock import isoformat_z, to_datetime
 
 SIGNATURE_HEADER = "X-OtpAuth-Signature"
 
@@ -41,7 +41,7 @@ class WebhookSmsSender:
 
     def send(self, to: str, body: str) -> None:
         now = self._now()
-        sent_at = datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        sent_at = isoformat_z(to_datetime(now), "milliseconds")
         payload = json.dumps({"to": to, "body": body, "sent_at": sent_at}, ensure_ascii=False).encode()
         timestamp = int(now)
         headers = {

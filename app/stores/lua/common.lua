@@ -25,28 +25,38 @@ local function window_add(key, now, window, member)
   redis.call('PEXPIRE', key, math.ceil(window * 1000))
 end
 
+-- The names of keys for ids read inside Redis (a chain's session id, a token's user id).
+-- app/stores/keys.py spells them and passes, from ARGV[at] on, the text before and after
+-- the id in a chain key, then in a user's chain set (KeyNames.script_names).
+local function names_from(at)
+  return {
+    chain = function(sid) return ARGV[at] .. sid .. ARGV[at + 1] end,
+    user_chains = function(uid) return ARGV[at + 2] .. uid .. ARGV[at + 3] end,
+  }
+end
+
 -- Deletes every token of a refresh chain (its access tokens included).
-local function revoke_chain(prefix, sid, uid)
-  local chain = prefix .. 'chain:' .. sid
+local function revoke_chain(names, sid, uid)
+  local chain = names.chain(sid)
   local members = redis.call('SMEMBERS', chain)
   for _, key in ipairs(members) do redis.call('DEL', key) end
   redis.call('DEL', chain)
-  if uid then redis.call('SREM', prefix .. 'user:' .. uid .. ':chains', sid) end
+  if uid then redis.call('SREM', names.user_chains(uid), sid) end
   return #members
 end
 
 -- Creates an access + refresh pair in chain `sid` and indexes the chain under the user.
-local function mint_pair(prefix, uid, sid, access_key, refresh_key, access_exp, refresh_exp)
+local function mint_pair(names, uid, sid, access_key, refresh_key, access_exp, refresh_exp)
   redis.call('HSET', access_key, 'kind', 'access', 'uid', uid, 'sid', sid, 'exp', access_exp)
   redis.call('PEXPIREAT', access_key, math.ceil(access_exp * 1000))
   redis.call('HSET', refresh_key, 'kind', 'refresh', 'uid', uid, 'sid', sid, 'exp', refresh_exp, 'used', '0')
   redis.call('PEXPIREAT', refresh_key, math.ceil(refresh_exp * 1000))
-  local chain = prefix .. 'chain:' .. sid
+  local chain = names.chain(sid)
   redis.call('SADD', chain, access_key, refresh_key)
   if redis.call('PTTL', chain) < math.ceil(refresh_exp * 1000) then
     redis.call('PEXPIREAT', chain, math.ceil(refresh_exp * 1000))
   end
-  local chains = prefix .. 'user:' .. uid .. ':chains'
+  local chains = names.user_chains(uid)
   redis.call('SADD', chains, sid)
   redis.call('PEXPIREAT', chains, math.ceil(refresh_exp * 1000))
 end

@@ -2,12 +2,12 @@
 -- pre-OTP token and mints the session, so of concurrent right answers exactly one wins.
 -- KEYS: [1] pre-OTP token, [2] new access, [3] new refresh (the account-failure key is read from [1]).
 -- ARGV: now, code hash, max attempts, account max failures, account window, member,
---       prefix, new session id, access expiry, refresh expiry.
--- Every verdict but invalid_token ends with the user id (for the audit trail).
+--       new session id, access expiry, refresh expiry, then key names (names_from).
+-- Every verdict but no_token ends with the user id (for the audit trail).
 local now = tonumber(ARGV[1])
 local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'otp', 'otp_exp', 'uid', 'fkey', 'dkey', 'replaced')
-if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'invalid_token'} end
-if user_disabled(KEYS[1], t[8]) then return {'invalid_token'} end
+if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'no_token'} end
+if user_disabled(KEYS[1], t[8]) then return {'no_token'} end
 local window = tonumber(ARGV[5])
 local wait = window_wait(t[7], now, window, tonumber(ARGV[4]))
 if wait > 0 then return {'account_locked', tostring(wait), t[6]} end
@@ -16,7 +16,7 @@ if tonumber(t[3]) >= max_attempts then
   redis.call('DEL', KEYS[1])
   return {'attempts_exceeded', t[6]}
 end
-if not t[4] or tonumber(t[5]) <= now then return {'otp_expired', t[6]} end
+if not t[4] or tonumber(t[5]) <= now then return {'no_code', t[6]} end
 if not ct_equal(t[4], ARGV[2]) then
   -- A code that was live before a resend is not a guess: its owner is told to use the newest.
   for old in string.gmatch(t[9] or '', '([^,]+)') do
@@ -24,8 +24,8 @@ if not ct_equal(t[4], ARGV[2]) then
   end
   local fails = redis.call('HINCRBY', KEYS[1], 'fails', 1)
   window_add(t[7], now, window, ARGV[6])
-  return {'otp_invalid', tostring(max_attempts - fails), t[6]}
+  return {'wrong_code', tostring(max_attempts - fails), t[6]}
 end
 redis.call('DEL', KEYS[1])
-mint_pair(ARGV[7], t[6], ARGV[8], KEYS[2], KEYS[3], tonumber(ARGV[9]), tonumber(ARGV[10]))
+mint_pair(names_from(10), t[6], ARGV[7], KEYS[2], KEYS[3], tonumber(ARGV[8]), tonumber(ARGV[9]))
 return {'ok', t[6]}

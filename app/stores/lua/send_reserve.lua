@@ -9,8 +9,8 @@
 local now = tonumber(ARGV[1])
 local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'sends', 'next_send', 'phone', 'fkey', 'pkey', 'uid', 'fixed',
   'dkey', 'locale')
-if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'invalid_token'} end
-if user_disabled(KEYS[1], t[11]) then return {'invalid_token'} end
+if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'no_token'} end
+if user_disabled(KEYS[1], t[11]) then return {'no_token'} end
 local wait = window_wait(t[7], now, tonumber(ARGV[8]), tonumber(ARGV[7]))
 if wait > 0 then return {'account_locked', tostring(wait)} end
 if tonumber(t[3]) >= tonumber(ARGV[9]) then
