@@ -2,9 +2,9 @@
 
 from flask import Blueprint, Response
 
-from app.api._http import bearer_token, json_body
 from app.container import services
-from app.errors import InvalidToken
+from app.http.errors import InvalidToken
+from app.http.request_input import bearer_token, json_body
 from app.schemas.responses import token_pair_body, user_body
 
 bp = Blueprint("session", __name__, url_prefix="/api/v1")

@@ -1,4 +1,4 @@
-"""Each metric of app/metrics.py moves when its event happens, and /metrics shows it."""
+"""Each metric of app/observability/metrics.py moves when its event happens, and /metrics shows it."""
 
 from __future__ import annotations
 

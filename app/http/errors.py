@@ -136,7 +136,7 @@ def _from_http_exception(error: HTTPException) -> Response:
         return _internal_error(error)
     code, title = _HTTP_CODES.get(status, ("bad_request", error.name))
     detail = error.description or title
-    # A 429 always says when to come back (app/ip_limits.py answers its own with the real wait).
+    # A 429 always says when to come back (app/http/ip_limits.py answers its own with the real wait).
     retry_after = 1 if status == 429 else None
     response = problem_response(status, code, title, detail, retry_after=retry_after)
     if status == 405 and error.valid_methods:  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from typing import Any
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from app.errors import InvalidJson, InvalidToken, UnsupportedMediaType, ValidationFailed
+from app.http.errors import InvalidJson, InvalidToken, UnsupportedMediaType, ValidationFailed
 
 _BEARER = re.compile(r"^Bearer\s+([A-Za-z0-9._~+/=-]{1,512})\s*$", re.IGNORECASE)
 
