@@ -7,8 +7,8 @@ tests/deploy/test_gunicorn_conf.py checks that against gunicorn's own list.
 
 import os
 
-from app.log_config import gunicorn_logconfig_dict as _json_logconfig
-from app.metrics_gunicorn import child_exit, on_starting  # noqa: F401 - gunicorn server hooks
+from app.observability.gunicorn_hooks import child_exit, on_starting  # noqa: F401 - gunicorn server hooks
+from app.observability.logs import gunicorn_logconfig_dict as _json_logconfig
 
 
 def _env_int(name: str, default: int) -> int:

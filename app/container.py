@@ -13,11 +13,11 @@ from app.adapters.sms.factory import build_sms_sender
 from app.config import Settings
 from app.config.sms_templates import load_catalog
 from app.extensions import db
-from app.health import Readiness
-from app.metrics import Metrics
-from app.request_scope import FlaskRequestScope
+from app.http.request_scope import FlaskRequestScope
+from app.observability.metrics import Metrics
+from app.observability.readiness import Readiness
+from app.observability.sms_budget import SmsBudgetMonitor
 from app.schemas.requests import RequestSchemas
-from app.security_metrics import SmsBudgetMonitor
 from app.services.admin import AdminService
 from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
@@ -58,27 +58,70 @@ class Services:
 
 def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
                    sms: SmsSender | None = None) -> Services:
+    """Every service of one app. `clock` and `sms` are for tests; production gets the system
+    clock and the senders SMS_BACKENDS names."""
     clock = clock or SystemClock()
     sms = sms or build_sms_sender(settings, client, clock)
     metrics = Metrics(settings.PROMETHEUS_MULTIPROC_DIR, sms.name)
     audit = AuditTrail(db.session, clock, on_write_failure=metrics.audit_write_failures.inc)
-    events = Recorder(metrics, audit, FlaskRequestScope())
+    events = Recorder(metrics=metrics, audit=audit, scope=FlaskRequestScope())
     keys = Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(settings.SECRET_KEY))
     old_keys = tuple(Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(old)) for old in settings.SECRET_KEY_FALLBACKS)
     scripts = Scripts(client)
     passwords = Passwords(settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB, settings.ARGON2_PARALLELISM)
-    phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
-                         frozenset(settings.TEST_PHONE_NUMBERS))
-    users = UserService(db.session, passwords, events)
+    users = UserService(session=db.session, passwords=passwords, events=events)
     tokens = TokenService(
-        RedisTokenStore(client, keys, scripts, old_keys),
-        clock,
-        TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
-                  settings.REFRESH_TOKEN_TTL_SECONDS),
-        events,
+        store=RedisTokenStore(client=client, keys=keys, scripts=scripts, fallbacks=old_keys),
+        clock=clock,
+        ttls=TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
+                       settings.REFRESH_TOKEN_TTL_SECONDS),
+        events=events,
     )
+    texts = _sms_texts(settings)
+    otp = OtpService(
+        store=RedisOtpStore(keys=keys, scripts=scripts, limits=_otp_limits(settings),
+                            fallbacks=old_keys),
+        tokens=tokens,
+        sender=sms,
+        clock=clock,
+        settings=OtpSettings(settings.OTP_LENGTH, settings.OTP_TTL_SECONDS, settings.OTP_RESEND_COOLDOWN_SECONDS,
+                             settings.SMS_SENDER_NAME),
+        events=events,
+        texts=texts,
+        budget=SmsBudgetMonitor(limit=settings.SMS_MAX_PER_HOUR, registry=metrics.registry),
+    )
+    login = LoginService(
+        users=users,
+        passwords=passwords,
+        throttle=RedisLoginThrottle(client=client, keys=keys, scripts=scripts,
+                                    window=settings.LOGIN_FAILURE_WINDOW_SECONDS, limit=settings.LOGIN_MAX_FAILURES),
+        tokens=tokens,
+        otp=otp,
+        clock=clock,
+        test_numbers=settings.TEST_PHONE_NUMBERS,
+        send_on_login=settings.OTP_SEND_ON_LOGIN,
+        events=events,
+    )
+    return Services(
+        settings=settings,
+        redis=client,
+        clock=clock,
+        sms=sms,
+        schemas=_request_schemas(settings, texts),
+        users=users,
+        tokens=tokens,
+        otp=otp,
+        login=login,
+        metrics=metrics,
+        events=events,
+        admin=AdminService(session=db.session, users=users, tokens=tokens, audit=audit, events=events, clock=clock),
+        readiness=Readiness(engine=lambda: db.engine, client=client, metrics=metrics),
+    )
+
+
+def _otp_limits(settings: Settings) -> OtpLimits:
     send_cap = parse_limit(settings.SEND_OTP_RATE_LIMIT_PER_IP)
-    limits = OtpLimits(
+    return OtpLimits(
         max_attempts=settings.OTP_MAX_ATTEMPTS,
         account_max_failures=settings.OTP_ACCOUNT_MAX_FAILURES,
         account_window=settings.OTP_ACCOUNT_FAILURE_WINDOW_SECONDS,
@@ -90,29 +133,21 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         sends_per_ip=send_cap.amount,
         sends_per_ip_window=send_cap.get_expiry(),
     )
-    texts = SmsTexts(load_catalog(settings.SMS_TEMPLATES_DIR), default_locale=settings.SMS_DEFAULT_LOCALE,
-                     sender=settings.SMS_SENDER_NAME, ttl_seconds=settings.OTP_TTL_SECONDS,
-                     webotp_domain=settings.SMS_WEBOTP_DOMAIN, android_app_hash=settings.SMS_ANDROID_APP_HASH)
-    otp = OtpService(
-        RedisOtpStore(keys, scripts, limits, old_keys), tokens, sms, clock,
-        OtpSettings(settings.OTP_LENGTH, settings.OTP_TTL_SECONDS, settings.OTP_RESEND_COOLDOWN_SECONDS,
-                    settings.SMS_SENDER_NAME),
-        events,
-        texts,
-        budget=SmsBudgetMonitor(settings.SMS_MAX_PER_HOUR, metrics.registry),
-    )
-    throttle = RedisLoginThrottle(client, keys, scripts, settings.LOGIN_FAILURE_WINDOW_SECONDS,
-                                  settings.LOGIN_MAX_FAILURES)
-    login = LoginService(users, passwords, throttle, tokens, otp, clock, settings.TEST_PHONE_NUMBERS,
-                         settings.OTP_SEND_ON_LOGIN, events)
+
+
+def _sms_texts(settings: Settings) -> SmsTexts:
+    return SmsTexts(load_catalog(settings.SMS_TEMPLATES_DIR), default_locale=settings.SMS_DEFAULT_LOCALE,
+                    sender=settings.SMS_SENDER_NAME, ttl_seconds=settings.OTP_TTL_SECONDS,
+                    webotp_domain=settings.SMS_WEBOTP_DOMAIN, android_app_hash=settings.SMS_ANDROID_APP_HASH)
+
+
+def _request_schemas(settings: Settings, texts: SmsTexts) -> RequestSchemas:
+    phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
+                         frozenset(settings.TEST_PHONE_NUMBERS))
     breaches = (BreachedPasswords(settings.PASSWORD_BREACH_API_URL, settings.PASSWORD_BREACH_TIMEOUT_SECONDS)
                 if settings.PASSWORD_BREACH_CHECK else None)
     policy = PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH, breaches)
-    schemas = RequestSchemas(phones, policy, settings.OTP_LENGTH, texts)
-    admin = AdminService(db.session, users, tokens, audit, events, clock)
-    readiness = Readiness(lambda: db.engine, client, metrics)
-    return Services(settings, client, clock, sms, schemas, users, tokens, otp, login, metrics, events, admin,
-                    readiness)
+    return RequestSchemas(phones=phones, passwords=policy, otp_length=settings.OTP_LENGTH, texts=texts)
 
 
 def install(app: Flask, services: Services) -> None:

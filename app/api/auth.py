@@ -2,8 +2,8 @@
 
 from flask import Blueprint, request
 
-from app.api._http import json_body
 from app.container import services
+from app.http.request_input import json_body
 from app.schemas.responses import login_body, user_body
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")

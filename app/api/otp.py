@@ -2,8 +2,8 @@
 
 from flask import Blueprint, request
 
-from app.api._http import bearer_token, json_body
 from app.container import services
+from app.http.request_input import bearer_token, json_body
 from app.schemas.responses import sent_body, token_pair_body
 
 bp = Blueprint("otp", __name__, url_prefix="/api/v1")

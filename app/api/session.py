@@ -2,8 +2,8 @@
 
 from flask import Blueprint, Response
 
-from app.api._http import bearer_token, json_body
 from app.container import services
+from app.http.request_input import bearer_token, json_body
 from app.problems import InvalidToken
 from app.schemas.responses import token_pair_body, user_body
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, scoped_session
 
 from app.models import AuthEvent, User
-from app.services.audit import AuditTrail
 from app.services.clock import Clock, to_datetime
 from app.services.events import Recorder
+from app.services.ports import AuditHistory
 from app.services.tokens import TokenService
 from app.services.users import UserService, normalize_email
 
@@ -19,8 +19,8 @@ class UnknownUser(LookupError):
 
 
 class AdminService:
-    def __init__(self, session: Session | scoped_session[Session], users: UserService, tokens: TokenService,
-                 audit: AuditTrail, events: Recorder, clock: Clock) -> None:
+    def __init__(self, *, session: Session | scoped_session[Session], users: UserService, tokens: TokenService,
+                 audit: AuditHistory, events: Recorder, clock: Clock) -> None:
         self._session = session
         self._users = users
         self._tokens = tokens

@@ -1,18 +1,18 @@
 """The recorder services report to: each event becomes metrics, an audit row and a JSON log line.
 
 Services say what happened ("a code was checked: invalid"); this module knows
-which counter, which audit event and which log line that makes. Every part is
-optional, so a service built without a recorder (unit tests) records nothing.
+which counter, which audit event and which log line that makes. The container
+hands every part in; None for metrics or audit means that part is not kept.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Protocol
+from typing import Any
 
-from app.metrics import Metrics
-from app.services.audit import AuditTrail
+from app.observability.metrics import Metrics
+from app.services.ports import AuditSink, RequestScope
 from app.services.rate_limits import RateLimitRule
 
 log = logging.getLogger("otp_auth.events")
@@ -23,32 +23,11 @@ _REFRESH_EVENTS = {"ok": "refresh", "reused": "refresh_reuse"}
 _LOGIN_FAILURES = ("invalid_credentials", "disabled")
 
 
-class RequestScope(Protocol):
-    """The HTTP request being served, if any (app/middleware.py implements it for Flask)."""
-
-    def client(self) -> tuple[str | None, str | None]:
-        """(client ip, user agent), or Nones outside a request."""
-
-    def identify(self, user_id: str) -> None:
-        """Names the user the current request is about, for its access-log line."""
-
-
-class NoRequest:
-    """Outside HTTP (admin commands, unit tests): no client to name, no request to tag."""
-
-    def client(self) -> tuple[str | None, str | None]:
-        return None, None
-
-    def identify(self, user_id: str) -> None:
-        return None
-
-
 class Recorder:
-    def __init__(self, metrics: Metrics | None = None, audit: AuditTrail | None = None,
-                 scope: RequestScope | None = None) -> None:
+    def __init__(self, *, metrics: Metrics | None, audit: AuditSink | None, scope: RequestScope) -> None:
         self.metrics = metrics
         self._audit = audit
-        self._scope = scope or NoRequest()
+        self._scope = scope
 
     def identify(self, user_id: str | uuid.UUID | None) -> None:
         if user_id:

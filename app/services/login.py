@@ -14,10 +14,10 @@ from app.services.events import Recorder
 from app.services.otp import OtpService
 from app.services.passwords import Passwords
 from app.services.phones import phone_hint
+from app.services.ports import LoginThrottle
 from app.services.rate_limits import RateLimitRule
 from app.services.tokens import TokenService
 from app.services.users import UserService, normalize_email
-from app.stores.login_throttle import RedisLoginThrottle
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,9 @@ class LoginResult:
 
 
 class LoginService:
-    def __init__(self, users: UserService, passwords: Passwords, throttle: RedisLoginThrottle, tokens: TokenService,
+    def __init__(self, *, users: UserService, passwords: Passwords, throttle: LoginThrottle, tokens: TokenService,
                  otp: OtpService, clock: Clock, test_numbers: dict[str, str], send_on_login: bool,
-                 events: Recorder | None = None) -> None:
+                 events: Recorder) -> None:
         self._users = users
         self._passwords = passwords
         self._throttle = throttle
@@ -43,7 +43,7 @@ class LoginService:
         self._clock = clock
         self._test_numbers = test_numbers
         self._send_on_login = send_on_login
-        self._events = events or Recorder()
+        self._events = events
 
     def login(self, email: str, password: str, languages: Iterable[tuple[str, float]] = ()) -> LoginResult:
         """`languages` (Accept-Language) pick the SMS text when OTP_SEND_ON_LOGIN sends one."""

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
-from app.config.sms_templates import load_catalog
 from app.problems import (
     InvalidToken,
     OtpAttemptsExceeded,
@@ -18,14 +17,13 @@ from app.problems import (
     RateLimited,
     SmsUnavailable,
 )
-from app.security_metrics import SmsBudgetMonitor
 from app.services.clock import Clock
 from app.services.events import Recorder
 from app.services.phones import phone_hint
+from app.services.ports import OtpStore, SmsBudget, StoreAnswer
 from app.services.rate_limits import RateLimitRule
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenPair, TokenService
-from app.stores.otp import RedisOtpStore, StoreAnswer
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +51,16 @@ def generate_code(length: int) -> str:
 
 
 class OtpService:
-    def __init__(self, store: RedisOtpStore, tokens: TokenService, sender: SmsSender, clock: Clock,
-                 settings: OtpSettings, events: Recorder | None = None, texts: SmsTexts | None = None,
-                 budget: SmsBudgetMonitor | None = None) -> None:
+    def __init__(self, *, store: OtpStore, tokens: TokenService, sender: SmsSender, clock: Clock,
+                 settings: OtpSettings, events: Recorder, texts: SmsTexts, budget: SmsBudget) -> None:
         self._store = store
         self._tokens = tokens
         self._sender = sender
         self._clock = clock
         self._settings = settings
-        self._events = events or Recorder()
-        self._texts = texts or SmsTexts(load_catalog(), sender=settings.sender_name, ttl_seconds=settings.ttl)
-        self._budget = budget or SmsBudgetMonitor(0)
+        self._events = events
+        self._texts = texts
+        self._budget = budget
 
     def message(self, code: str, locale: str | None = None) -> str:
         return self._texts.render(code, locale)

@@ -4,7 +4,7 @@ The names are the `rule` label of `otp_auth_rate_limited_total`: the metric gets
 series for each at start-up, the services report refusals under them, and
 docs/operations.md lists each with the settings that tune it (a test compares the two).
 The hourly SMS budget is not among them: it answers `503 sms_unavailable` and has
-counters of its own (app/security_metrics.py).
+counters of its own (app/observability/sms_budget.py).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from app.problems import InvalidToken
 from app.services.clock import Clock
 from app.services.events import Recorder
-from app.stores.tokens import RedisTokenStore, TokenRecord
+from app.services.ports import TokenRecord, TokenStore
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +51,11 @@ class MintedPair:
 
 
 class TokenService:
-    def __init__(self, store: RedisTokenStore, clock: Clock, ttls: TokenTtls, events: Recorder | None = None) -> None:
+    def __init__(self, *, store: TokenStore, clock: Clock, ttls: TokenTtls, events: Recorder) -> None:
         self._store = store
         self._clock = clock
         self.ttls = ttls
-        self._events = events or Recorder()
+        self._events = events
 
     def issue_pre_otp(self, user_id: str, phone: str, fixed_code: str | None = None,
                       locale: str | None = None) -> str:

@@ -20,11 +20,10 @@ def normalize_email(email: str) -> str:
 
 
 class UserService:
-    def __init__(self, session: Session | scoped_session[Session], passwords: Passwords,
-                 events: Recorder | None = None) -> None:
+    def __init__(self, *, session: Session | scoped_session[Session], passwords: Passwords, events: Recorder) -> None:
         self._session = session
         self._passwords = passwords
-        self._events = events or Recorder()
+        self._events = events
 
     def register(self, email: str, phone: str, password: str, locale: str | None = None) -> User:
         """Creates the account; the commit is done before this returns, so a 201 is never lost."""

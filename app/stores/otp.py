@@ -5,22 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from app.services.ports import StoreAnswer
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
 HOUR = 3600
-
-
-@dataclass(frozen=True)
-class StoreAnswer:
-    """A script's verdict: a status word and the values that go with it."""
-
-    status: str
-    values: tuple[str, ...] = ()
-
-    @property
-    def value(self) -> str:
-        return self.values[0] if self.values else ""
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import redis
 
+from app.services.ports import TokenRecord
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
-
-
-@dataclass(frozen=True)
-class TokenRecord:
-    kind: str
-    user_id: str
-    expires_at: float
 
 
 class RedisTokenStore:

@@ -11,9 +11,9 @@ import runpy
 import helm_python as helm
 import pytest
 
-from app import metrics_gunicorn
 from app.config import Settings
 from app.config.sms_templates import load_catalog
+from app.observability import gunicorn_hooks
 from tests.deploy import chart
 from tests.deploy.chart import (
     CHART_DIR,
@@ -99,8 +99,8 @@ def test_metrics_of_all_workers_share_a_pod_local_empty_dir(name):
     assert mounts[path] != mounts["/tmp"]  # a volume of its own
     # gunicorn (the image's config) runs the hooks that clear it and drop dead workers' gauges.
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    assert conf["on_starting"] is metrics_gunicorn.on_starting
-    assert conf["child_exit"] is metrics_gunicorn.child_exit
+    assert conf["on_starting"] is gunicorn_hooks.on_starting
+    assert conf["child_exit"] is gunicorn_hooks.child_exit
     # The migration Job and the test pod serve no metrics.
     for other in (o for o in chart.pods(objs).values() if o["kind"] != "Deployment"):
         for item in other["spec"]["containers"][0].get("env", []):

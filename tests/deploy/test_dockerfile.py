@@ -96,8 +96,8 @@ def test_every_copied_path_survives_dockerignore():
 @pytest.mark.parametrize("path", ["app/__init__.py", "migrations/env.py", "migrations/alembic.ini"])
 def test_the_migration_command_finds_its_files_where_the_image_puts_them(path):
     # WORKDIR /app + `COPY app ./app` + `COPY migrations ./migrations`: the same
-    # layout as the repository root, where app.MIGRATIONS_DIR points.
-    from app import MIGRATIONS_DIR
+    # layout as the repository root, where app.adapters.database.MIGRATIONS_DIR points.
+    from app.adapters.database import MIGRATIONS_DIR
 
     assert Path(MIGRATIONS_DIR) == ROOT / "migrations"
     assert (ROOT / path).exists()

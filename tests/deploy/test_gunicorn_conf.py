@@ -35,7 +35,7 @@ def test_defaults_match_the_chart_and_the_image(monkeypatch):
     assert config.control_socket_disable is True
     # The app's JSON request log replaces gunicorn's access log (docs/operations.md).
     assert config.accesslog is None
-    assert config.child_exit.__module__ == "app.metrics_gunicorn"
+    assert config.child_exit.__module__ == "app.observability.gunicorn_hooks"
     assert (config.workers, config.threads, config.graceful_timeout) == (2, 4, 20)
 
 

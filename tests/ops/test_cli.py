@@ -9,9 +9,9 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from app import CONFIG_ERROR_EXIT_CODE
 from app.extensions import db
 from app.models import User
+from app.startup import CONFIG_ERROR_EXIT_CODE
 from tests.conftest import TEST_ENV
 from tests.ops.helpers import audit_rows
 from tests.support.flow import bearer

@@ -1,7 +1,7 @@
 """Regression: two apps in one process keep separate per-IP counters.
 
 A module-level Flask-Limiter keeps the key prefix of the first app it was bound to;
-each app now gets its own limiter (app/ip_limits.py)."""
+each app now gets its own limiter (app/http/ip_limits.py)."""
 
 import uuid
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from app.log_config import json_handler
+from app.observability.logs import json_handler
 from tests.ops.helpers import wrong_code
 from tests.support.flow import bearer
 

@@ -1,4 +1,4 @@
-"""Each metric of app/metrics.py moves when its event happens, and /metrics shows it."""
+"""Each metric of app/observability/metrics.py moves when its event happens, and /metrics shows it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.metrics import Metrics
+from app.observability.metrics import Metrics
 from app.services.rate_limits import RateLimitRule
 from tests.ops.helpers import sample, wrong_code
 from tests.support.flow import PASSWORD, bearer

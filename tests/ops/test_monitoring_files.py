@@ -10,8 +10,8 @@ import promql_parser
 import pytest
 import yaml
 
-from app.metrics import Metrics
-from app.security_metrics import SmsBudgetMonitor
+from app.observability.metrics import Metrics
+from app.observability.sms_budget import SmsBudgetMonitor
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 _METRIC = re.compile(r"\botp_auth_[a-z_]+")

@@ -6,6 +6,7 @@ from app.adapters.sms.factory import build_sms_sender
 from app.adapters.sms.failover import FailoverSmsSender
 from app.adapters.sms.file import FileSmsSender
 from app.config import ConfigError, Settings
+from app.services.clock import ManualClock
 from tests.conftest import TEST_ENV
 
 SNS = {"SNS_REGION": "eu-west-1"}
@@ -78,7 +79,8 @@ def test_one_backend_is_built_as_is_and_several_behind_failover(redis_url, tmp_p
     single = build_sms_sender(settings(SMS_BACKEND="file", SMS_OUTBOX_FILE=str(tmp_path / "o")))
     assert isinstance(single, FileSmsSender)
     client = redis.Redis.from_url(redis_url)
-    several = build_sms_sender(settings(SMS_BACKENDS="file,sns", SMS_OUTBOX_FILE=str(tmp_path / "o"), **SNS), client)
+    several = build_sms_sender(settings(SMS_BACKENDS="file,sns", SMS_OUTBOX_FILE=str(tmp_path / "o"), **SNS), client,
+                               ManualClock())
     assert isinstance(several, FailoverSmsSender)
     client.close()
     with pytest.raises(ValueError, match="Redis client"):

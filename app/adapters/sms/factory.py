@@ -9,15 +9,16 @@ import redis
 
 from app.adapters.sms.base import SmsSender
 from app.config import Settings
-from app.services.clock import Clock, SystemClock
+from app.services.clock import Clock
 
 
 def build_sms_sender(settings: Settings, client: redis.Redis | None = None, clock: Clock | None = None) -> SmsSender:
+    """`client` and `clock` serve the circuit breaker, which only several backends have."""
     providers = [build_backend(name, settings) for name in settings.sms_backends]
     if len(providers) == 1:
         return providers[0]
-    if client is None:
-        raise ValueError("several SMS backends need a Redis client for their shared circuit breaker")
+    if client is None or clock is None:
+        raise ValueError("several SMS backends need a Redis client and a clock for their shared circuit breaker")
     from app.adapters.sms.failover import FailoverSmsSender
     from app.stores.breaker import BreakerPolicy, RedisBreakerStore
     from app.stores.keys import KeyNames
@@ -32,7 +33,7 @@ def build_sms_sender(settings: Settings, client: redis.Redis | None = None, cloc
     return FailoverSmsSender(
         providers,
         RedisBreakerStore(Scripts(client), KeyNames(settings.REDIS_KEY_PREFIX), policy),
-        clock or SystemClock(),
+        clock,
         attempt_timeout=settings.SMS_TIMEOUT_SECONDS,
         total_timeout=settings.SMS_TOTAL_TIMEOUT_SECONDS,
         routes=settings.SMS_ROUTES,

@@ -14,14 +14,23 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from typing import Protocol
 
 import redis
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender
 from app.services.clock import Clock
-from app.stores.breaker import RedisBreakerStore
+from app.stores.breaker import Verdict
 
 log = logging.getLogger(__name__)
+
+
+class BreakerStore(Protocol):
+    """Circuit state shared by every replica (app/stores/breaker.py keeps it in Redis)."""
+
+    def acquire(self, provider: str, now: float) -> Verdict: ...
+
+    def report(self, provider: str, now: float, ok: bool) -> str: ...
 
 
 class Routes:
@@ -41,7 +50,7 @@ class Routes:
 class FailoverSmsSender:
     name = "failover"
 
-    def __init__(self, providers: Sequence[SmsSender], breaker: RedisBreakerStore, clock: Clock, *,
+    def __init__(self, providers: Sequence[SmsSender], breaker: BreakerStore, clock: Clock, *,
                  attempt_timeout: float, total_timeout: float, routes: Sequence[tuple[str, str]] = (),
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._providers = {provider.name: provider for provider in providers}
@@ -94,7 +103,7 @@ class _Circuits:
     """The breaker as seen by one send. If Redis fails, the breaker steps aside for the rest of
     the send: calling the providers beats failing the user, and a dead Redis must not eat the budget."""
 
-    def __init__(self, breaker: RedisBreakerStore, clock: Clock) -> None:
+    def __init__(self, breaker: BreakerStore, clock: Clock) -> None:
         self._breaker = breaker
         self._clock = clock
         self._available = True

@@ -1,4 +1,4 @@
-"""The current Flask request as the services' recorder sees it (app/services/events.RequestScope)."""
+"""The current Flask request as the services' recorder sees it (app/services/ports.RequestScope)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """gunicorn hooks for multiprocess metrics. gunicorn.conf.py imports them:
 
-    from app.metrics_gunicorn import child_exit, on_starting  # noqa: F401
+    from app.observability.gunicorn_hooks import child_exit, on_starting  # noqa: F401
 
-or, without a config file: `gunicorn -c python:app.metrics_gunicorn ...`.
+or, without a config file: `gunicorn -c python:app.observability.gunicorn_hooks ...`.
 They act only when PROMETHEUS_MULTIPROC_DIR is set (docs/operations.md).
 """
 

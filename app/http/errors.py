@@ -58,7 +58,7 @@ def _from_http_exception(error: HTTPException) -> Response:
     if status >= 500:
         return _internal_error(error)
     problem = _HTTP_PROBLEMS.get(status, Problem.BAD_REQUEST)
-    # A 429 always says when to come back (app/ip_limits.py answers its own with the real wait).
+    # A 429 always says when to come back (app/http/ip_limits.py answers its own with the real wait).
     retry_after = 1 if problem is Problem.RATE_LIMITED else None
     known = problem.status == status
     detail = error.description or (problem.title if known else error.name)

@@ -1,6 +1,6 @@
 """Alertable signals of the service-wide SMS budget (SMS_MAX_PER_HOUR).
 
-Registered on the app's own metrics registry (app/metrics.py), so /metrics
+Registered on the app's own metrics registry (app/observability/metrics.py), so /metrics
 serves them, merged across gunicorn workers in multiprocess mode. Alert on
 `increase(otp_auth_sms_budget_refusals_total[5m]) > 0`: the hour's budget is
 spent and codes are being refused, which is either SMS pumping or a budget set
@@ -20,8 +20,7 @@ log = logging.getLogger(__name__)
 class SmsBudgetMonitor:
     """What the OTP service reports about the budget; one per app."""
 
-    def __init__(self, limit: int, registry: CollectorRegistry | None = None) -> None:
-        registry = registry or CollectorRegistry()  # a private one when nothing exposes it (unit tests)
+    def __init__(self, limit: int, registry: CollectorRegistry) -> None:
         self.limit = limit
         self.refusals = Counter(
             "otp_auth_sms_budget_refusals",

@@ -3,7 +3,7 @@
 Under gunicorn every worker is its own process; with PROMETHEUS_MULTIPROC_DIR
 set, prometheus_client keeps each worker's values in files there and
 `exposition()` merges them, so /metrics answers for the whole pod whichever
-worker serves the scrape (see app/metrics_gunicorn.py for the hooks).
+worker serves the scrape (see app/observability/gunicorn_hooks.py for the hooks).
 """
 
 from __future__ import annotations

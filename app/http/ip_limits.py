@@ -18,7 +18,7 @@ from flask_limiter.util import get_remote_address
 
 from app.config import Settings
 from app.container import services
-from app.errors import problem_response
+from app.http.errors import problem_response
 from app.problems import RateLimited
 from app.services.rate_limits import RateLimitRule
 from app.stores.keys import KeyNames

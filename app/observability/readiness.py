@@ -10,7 +10,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import redis
 from sqlalchemy import Engine, text
 
-from app.metrics import Metrics
+from app.observability.metrics import Metrics
 
 CHECK_TIMEOUT_SECONDS = 1.0
 # Checks run in threads so a hung dependency costs the caller CHECK_TIMEOUT_SECONDS, not a socket timeout.
@@ -18,7 +18,7 @@ _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="readyz")
 
 
 class Readiness:
-    def __init__(self, engine: Callable[[], Engine], client: redis.Redis, metrics: Metrics | None = None) -> None:
+    def __init__(self, engine: Callable[[], Engine], client: redis.Redis, metrics: Metrics) -> None:
         self._engine = engine
         self._redis = client
         self._metrics = metrics
@@ -34,9 +34,8 @@ class Readiness:
         futures = {"database": _pool.submit(database), "redis": _pool.submit(self._redis.ping)}
         deadline = time.monotonic() + CHECK_TIMEOUT_SECONDS
         results = {name: _outcome(future, deadline) for name, future in futures.items()}
-        if self._metrics:
-            for name, result in results.items():
-                self._metrics.dependency_up.labels(name).set(1 if result == "ok" else 0)
+        for name, result in results.items():
+            self._metrics.dependency_up.labels(name).set(1 if result == "ok" else 0)
         return results
 
 

@@ -1,0 +1,115 @@
+"""What the services need from the outside, each as a small Protocol the service owns.
+
+The Redis stores (app/stores/), the audit trail (app/services/audit.py), the SMS
+budget monitor (app/observability/) and the Flask request scope (app/http/)
+implement these; the container (app/container.py) hands the real ones in, and
+nothing here knows about Redis, SQLAlchemy or Flask.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # annotations only: the models are the database's, the services only read them
+    from app.models import AuthEvent
+
+
+@dataclass(frozen=True)
+class StoreAnswer:
+    """A script's verdict: a status word and the values that go with it."""
+
+    status: str
+    values: tuple[str, ...] = ()
+
+    @property
+    def value(self) -> str:
+        return self.values[0] if self.values else ""
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    kind: str
+    user_id: str
+    expires_at: float
+
+
+class OtpStore(Protocol):
+    """A login's code: each step one atomic check-and-change (OtpService)."""
+
+    def reserve_send(self, raw_token: str, code: str, now: float, code_expires_at: float, member: str,
+                     client_ip: str = "") -> StoreAnswer: ...
+
+    def finish_send(self, raw_token: str, member: str, delivered: bool) -> None: ...
+
+    def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
+               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer: ...
+
+
+class TokenStore(Protocol):
+    """Token records and their sessions (TokenService)."""
+
+    def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
+                   fixed_code: str | None = None, locale: str | None = None) -> None: ...
+
+    def get(self, raw_token: str) -> TokenRecord | None: ...
+
+    def rotate_refresh(self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float,
+                       refresh_exp: float) -> tuple[str, str]: ...
+
+    def revoke_chain_of(self, raw_access: str, now: float) -> str | None: ...
+
+    def revoke_user(self, user_id: str) -> int: ...
+
+    def block_user(self, user_id: str, seconds: int) -> None: ...
+
+    def unblock_user(self, user_id: str) -> None: ...
+
+
+class LoginThrottle(Protocol):
+    """The failed-password window of an account (LoginService)."""
+
+    def begin(self, email: str, now: float, member: str) -> float:
+        """Reserves an attempt; 0 to go ahead, else seconds to wait."""
+
+    def release(self, email: str, member: str) -> None: ...
+
+    def succeeded(self, email: str) -> None: ...
+
+
+class SmsBudget(Protocol):
+    """Where OtpService reports on the service-wide hourly SMS budget."""
+
+    def counted(self, used: int) -> None: ...
+
+    def refused(self, retry_after: float) -> None: ...
+
+
+class AuditSink(Protocol):
+    """Audit rows, staged in the caller's transaction or written on their own (Recorder)."""
+
+    def stage(self, event: str, user_id: str | uuid.UUID | None, ip: str | None = None,
+              user_agent: str | None = None, details: dict[str, Any] | None = None) -> None: ...
+
+    def write(self, event: str, user_id: str | uuid.UUID | None, ip: str | None = None,
+              user_agent: str | None = None, details: dict[str, Any] | None = None) -> None: ...
+
+
+class AuditHistory(Protocol):
+    """Reading and pruning the audit rows (AdminService)."""
+
+    def latest(self, user_id: str | uuid.UUID, limit: int) -> list[AuthEvent]: ...
+
+    def purge(self, before: datetime) -> int: ...
+
+
+class RequestScope(Protocol):
+    """The HTTP request being served, if any (app/http/request_scope.py implements it for Flask)."""
+
+    def client(self) -> tuple[str | None, str | None]:
+        """(client ip, user agent), or Nones outside a request."""
+
+    def identify(self, user_id: str) -> None:
+        """Names the user the current request is about, for its access-log line."""

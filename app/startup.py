@@ -1,0 +1,51 @@
+"""The first steps of create_app: settings (or a one-line exit), the Flask object and its own config."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import ConfigError, Settings
+from app.http.debug_guard import flask_class
+
+# gunicorn halts (instead of respawning workers forever) when a worker exits with 4.
+CONFIG_ERROR_EXIT_CODE = 4
+
+
+def settings_or_exit(settings: Settings | None) -> Settings:
+    """The given settings (tests), else the environment's; a bad value ends the process."""
+    try:
+        return settings or Settings.from_env()
+    except ConfigError as error:
+        # One line naming the setting, then an exit with no traceback to dig through.
+        print(f"otp-auth: configuration error: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(CONFIG_ERROR_EXIT_CODE) from None
+
+
+def new_flask_app(import_name: str, settings: Settings) -> Flask:
+    instance_dir = str(Path(settings.INSTANCE_DIR).resolve()) if settings.INSTANCE_DIR else None
+    return flask_class(settings)(import_name, static_folder=None, instance_path=instance_dir)
+
+
+def with_development_secret(settings: Settings, instance_path: str) -> Settings:
+    """Outside production an unset SECRET_KEY is generated once and kept under instance/."""
+    if settings.SECRET_KEY:
+        return settings
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return settings.replace(SECRET_KEY=path.read_text().strip())
+
+
+def configure_flask(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.SECRET_KEY,
+        DEBUG=False,
+        TESTING=settings.APP_ENV == "test",
+        OTP_AUTH_SETTINGS=settings,
+    )

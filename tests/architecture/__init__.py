@@ -1,0 +1,1 @@
+"""Checks on the shape of app/ itself: no import cycles, no module over its size."""
