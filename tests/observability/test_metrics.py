@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ops.helpers import sample, wrong_code
+from tests.support.app_state import sample, wrong_code
 from tests.support.flow import PASSWORD, bearer
 
 
