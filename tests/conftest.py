@@ -163,6 +163,17 @@ def flow(client: FlaskClient, sms: RecordingSmsSender) -> AuthFlow:
     return AuthFlow(client, sms)
 
 
+@pytest.fixture
+def app_and_flow(make_app, sms):  # type: ignore[no-untyped-def]
+    """`app_and_flow(**settings)` -> (app, AuthFlow on it), for tests that change a setting."""
+
+    def build(**overrides: str) -> tuple[Flask, AuthFlow]:
+        app = make_app(**overrides)
+        return app, AuthFlow(app.test_client(), sms)
+
+    return build
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
     skipped = terminalreporter.stats.get("skipped", [])
     if skipped:

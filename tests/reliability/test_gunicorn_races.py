@@ -1,5 +1,5 @@
 """Races across gunicorn's worker processes: of many requests for one thing, exactly one
-wins and the rest get a clean 4xx, never a 500. (tests/integration/test_races.py has the
+wins and the rest get a clean 4xx, never a 500. (tests/api/test_races.py has the
 same races inside one process.)"""
 
 from __future__ import annotations

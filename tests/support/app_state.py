@@ -1,4 +1,4 @@
-"""Helpers for the operations tests: read a metric of a test app, list its audit rows."""
+"""Reading a test app's state: one metric series, its audit rows; and a code that is surely wrong."""
 
 from __future__ import annotations
 

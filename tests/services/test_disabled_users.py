@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ops.helpers import audit_rows, sample
+from tests.support.app_state import audit_rows, sample
 from tests.support.flow import bearer
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from app.adapters.sms.base import SmsDeliveryError
 from app.adapters.sms.webhook import WebhookSmsSender, signature
-from tests.sms.conftest import WEBHOOK_SECRET
+from tests.adapters.sms.conftest import WEBHOOK_SECRET
 
 NOW = 1_800_000_000.25
 

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import User
 from app.startup import CONFIG_ERROR_EXIT_CODE
 from tests.conftest import TEST_ENV
-from tests.ops.helpers import audit_rows
+from tests.support.app_state import audit_rows
 from tests.support.flow import bearer
 from tests.support.servers import RedisProcess
 

@@ -12,7 +12,7 @@ import pytest
 from app import create_app
 from app.config import Settings
 from tests.conftest import TEST_ENV
-from tests.ops.helpers import sample
+from tests.support.app_state import sample
 from tests.support.servers import RedisProcess, free_port
 
 

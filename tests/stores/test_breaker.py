@@ -13,7 +13,7 @@ from app.services.clock import ManualClock
 from app.stores.breaker import BreakerPolicy, RedisBreakerStore
 from app.stores.keys import KeyNames
 from app.stores.scripts import Scripts
-from tests.sms.fakes import ScriptedSender
+from tests.adapters.sms.fakes import ScriptedSender
 from tests.support.servers import free_port
 
 POLICY = BreakerPolicy(failure_threshold=3, window=60, cooloff=30, probe_lease=6)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.sms.fakes import FakeSns, FakeTwilio, WebhookReceiver
+from tests.adapters.sms.fakes import FakeSns, FakeTwilio, WebhookReceiver
 
 WEBHOOK_SECRET = "webhook-secret-for-tests-0123456789abcdef"
 

@@ -9,7 +9,7 @@ import pytest
 
 from app.observability.metrics import Metrics
 from app.services.rate_limits import RateLimitRule
-from tests.ops.helpers import sample, wrong_code
+from tests.support.app_state import sample, wrong_code
 from tests.support.flow import PASSWORD, bearer
 
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from app.observability.logs import json_handler
-from tests.ops.helpers import wrong_code
+from tests.support.app_state import wrong_code
 from tests.support.flow import bearer
 
 ACCESS_FIELDS = {"request_id", "method", "route", "path", "status", "duration_ms", "client_ip", "user_id"}

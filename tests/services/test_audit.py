@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from app.extensions import db
 from app.models import AuthEvent
 from app.services.clock import to_datetime
-from tests.ops.helpers import audit_rows, sample, wrong_code
+from tests.support.app_state import audit_rows, sample, wrong_code
 from tests.support.flow import bearer
 
 BROWSER = "Mozilla/5.0 " + "x" * 600
