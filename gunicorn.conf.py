@@ -23,7 +23,9 @@ bind = "0.0.0.0:8080"  # noqa: S104 - the pod's own network namespace; the Servi
 # database waits release it, so a few threads per worker use a core well.
 workers = _env_int("GUNICORN_WORKERS", 2)
 threads = _env_int("GUNICORN_THREADS", 4)
-worker_class = "gthread"
+# gthread, except that each request is read whole by the event loop before a thread takes it:
+# a client that dribbles its request holds no thread (app/server/worker.py, docs/security.md).
+worker_class = "app.server.worker.BufferingThreadWorker"
 
 # A request that takes longer than this is stuck, not slow: the worker is recycled.
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
