@@ -9,6 +9,7 @@ import os
 
 from app.log_config import gunicorn_logconfig_dict as _json_logconfig
 from app.metrics_gunicorn import child_exit, on_starting  # noqa: F401 - gunicorn server hooks
+from app.server.master import when_ready  # noqa: F401 - gunicorn server hook: the development Redis
 
 
 def _env_int(name: str, default: int) -> int:

@@ -36,8 +36,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         # One line naming the setting, then an exit with no traceback to dig through.
         print(f"otp-auth: configuration error: {error}", file=sys.stderr, flush=True)
         raise SystemExit(CONFIG_ERROR_EXIT_CODE) from None
-    instance_dir = str(Path(settings.INSTANCE_DIR).resolve()) if settings.INSTANCE_DIR else None
-    app = flask_class(settings)(__name__, static_folder=None, instance_path=instance_dir)
+    app = flask_class(settings)(__name__, static_folder=None, instance_path=instance_folder(settings))
     settings = _with_development_secret(settings, app.instance_path)
     configure_logging(settings.LOG_LEVEL)
     _configure_flask(app, settings)
@@ -50,6 +49,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     register_error_handlers(app)
     register_commands(app)
     return app
+
+
+def instance_folder(settings: Settings) -> str:
+    """INSTANCE_DIR, or Flask's default: instance/ beside the app package."""
+    return str(Path(settings.INSTANCE_DIR).resolve()) if settings.INSTANCE_DIR else Flask(__name__).instance_path
 
 
 def _with_development_secret(settings: Settings, instance_path: str) -> Settings:
