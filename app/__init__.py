@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from flask import Flask
 
 from app.adapters import redis_client
 from app.adapters.database import bound_server_waits
+from app.adapters.private_files import PRIVATE_UMASK, private_file, private_folder
 from app.adapters.sms.base import SmsSender
 from app.api import register_blueprints
 from app.cli import register_commands
@@ -30,6 +32,8 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, sms: SmsSender | None = None) -> Flask:
     """The WSGI app. Settings come from the environment unless given (tests)."""
+    # Every file this process creates (SQLite's WAL, the outbox, metrics files) is for its own user only.
+    os.umask(PRIVATE_UMASK)
     try:
         settings = settings or Settings.from_env()
     except ConfigError as error:
@@ -61,10 +65,12 @@ def _with_development_secret(settings: Settings, instance_path: str) -> Settings
     if settings.SECRET_KEY:
         return settings
     path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    private_folder(path.parent)
+    try:  # created 0600 with its content in one go: never readable by others, never seen half-made
+        with open(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w") as new_key:
+            new_key.write(secrets.token_urlsafe(48))
+    except FileExistsError:
+        private_file(path)  # tightened if an earlier version left it readable
     return settings.replace(SECRET_KEY=path.read_text().strip())
 
 
@@ -125,6 +131,10 @@ def _tune_sqlite(app: Flask) -> None:
     from sqlalchemy import event
 
     with app.app_context():
+        database = db.engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_file(Path(database))  # SQLite gives its -wal and -shm files the database file's mode
+
         @event.listens_for(db.engine, "connect")
         def _on_connect(connection, _record):  # type: ignore[no-untyped-def]
             cursor = connection.cursor()

@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.adapters.private_files import private_file, private_folder
+
 log = logging.getLogger(__name__)
 
 SOCKET_NAME = "redis.sock"
@@ -39,8 +41,7 @@ _owned: dict[str, subprocess.Popen[bytes]] = {}
 
 def socket_for(instance_path: str) -> str:
     """The socket of the instance folder's Redis, started (and owned) here unless one already answers."""
-    folder = Path(instance_path)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = private_folder(Path(instance_path))
     path = folder / SOCKET_NAME
     if len(str(path)) > 100:  # sun_path holds 108 bytes
         raise RuntimeError(f"instance folder path too long for a unix socket: {folder} (set INSTANCE_DIR)")
@@ -67,6 +68,8 @@ def redis_server_binary() -> str:
 
 def _start(folder: Path, path: Path) -> None:
     path.unlink(missing_ok=True)  # a socket left by a server that died
+    if (folder / DUMP_NAME).exists():
+        private_file(folder / DUMP_NAME)  # a dump an earlier version left readable
     arguments = [
         "--port", "0", "--unixsocket", str(path), "--unixsocketperm", "700",
         "--dir", str(folder), "--dbfilename", DUMP_NAME, "--save", "60 1",
