@@ -250,3 +250,30 @@ The sms.templates files, read-only, through the ConfigMap named configMap
   configMap:
     name: {{ . }}
 {{- end }}
+
+{{/*
+The paths a host without its own list gets (issue 20): the API and the web
+login page; docs, metrics and probes only when ingress.expose asks for them.
+Rendered as YAML ({paths: [...]}) for fromYaml.
+*/}}
+{{- define "otp-auth.ingressDefaultPaths" -}}
+{{- $login := "/login" -}}
+{{- if hasKey .Values.config "WEB_LOGIN_PATH" }}{{ $login = .Values.config.WEB_LOGIN_PATH }}{{ end -}}
+{{- $expose := .Values.ingress.expose | default dict -}}
+paths:
+  - {path: /api, pathType: Prefix}
+{{- with $login }}
+  - {path: {{ . | quote }}, pathType: Exact}
+{{- end }}
+{{- if $expose.docs }}
+  - {path: /docs, pathType: Prefix}
+  - {path: /openapi.yaml, pathType: Exact}
+{{- end }}
+{{- if $expose.metrics }}
+  - {path: /metrics, pathType: Exact}
+{{- end }}
+{{- if $expose.probes }}
+  - {path: /healthz, pathType: Exact}
+  - {path: /readyz, pathType: Exact}
+{{- end }}
+{{- end }}
