@@ -10,12 +10,12 @@ parse and serve it, from memory. A request that is not whole within
 GUNICORN_REQUEST_READ_TIMEOUT seconds is answered 408 and closed; the closing
 handshake of every connection happens in the loop too, never in a thread.
 
-Use: `worker_class = "app.server.worker.BufferingThreadWorker"` (gunicorn.conf.py).
+Use: `worker_class = buffering_worker(seconds)` (gunicorn.conf.py), or
+`--worker-class app.server.worker.BufferingThreadWorker` for the default 10 s.
 """
 
 from __future__ import annotations
 
-import os
 import selectors
 import socket
 import struct
@@ -33,12 +33,13 @@ from app.server.request_buffer import RequestBuffer, Verdict
 MAX_HEADER_BYTES = 64 * 1024
 # How long a closing connection may take to read our FIN before it is cut (gunicorn waits 2 s too).
 LINGER_SECONDS = 2.0
-_TIMEOUT_VARIABLE = "GUNICORN_REQUEST_READ_TIMEOUT"
 
 
-def read_timeout() -> float:
-    raw = os.environ.get(_TIMEOUT_VARIABLE, "").strip()
-    return float(raw) if raw else 10.0
+def buffering_worker(read_timeout: int) -> type[BufferingThreadWorker]:
+    """The worker class for gunicorn.conf.py, with GUNICORN_REQUEST_READ_TIMEOUT applied."""
+    if read_timeout < 1:
+        raise ValueError(f"GUNICORN_REQUEST_READ_TIMEOUT must be at least 1 second, got {read_timeout}")
+    return type("BufferingThreadWorker", (BufferingThreadWorker,), {"read_timeout": read_timeout})
 
 
 class _Reading:
@@ -52,9 +53,11 @@ class _Reading:
 
 
 class BufferingThreadWorker(ThreadWorker):
+    # Seconds a client has to send a whole request (from its first byte, or from the connection).
+    read_timeout = 10
+
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.read_timeout = read_timeout()
         # Both keep insertion order, which is deadline order: every deadline is now + a constant.
         self._reading: dict[TConn, _Reading] = {}
         self._lingering: dict[socket.socket, float] = {}
@@ -75,7 +78,7 @@ class BufferingThreadWorker(ThreadWorker):
         self.nr_conns += 1
         # A backstop for the few cases handed to a thread before the request is whole: no
         # blocking read or write on this socket waits longer than the read timeout.
-        timeval = struct.pack("ll", int(self.read_timeout), int(self.read_timeout % 1 * 1e6))
+        timeval = struct.pack("ll", self.read_timeout, 0)
         client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
         client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
         self.enqueue_req(_Conn(self, client, address, listener.getsockname()))
@@ -183,7 +186,7 @@ class BufferingThreadWorker(ThreadWorker):
             if reading.deadline > now:
                 break
             self._stop_reading(reading)
-            self.log.info("Request not whole after %.0f s from ip=%s: answered 408", self.read_timeout,
+            self.log.info("Request not whole after %d s from ip=%s: answered 408", self.read_timeout,
                           reading.conn.client[0] if reading.conn.client else "")
             self._refuse(reading.conn, 408)
         while self._lingering:

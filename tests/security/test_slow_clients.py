@@ -6,6 +6,7 @@ trickle their headers, then their bodies, while /healthz and a login still answe
 
 from __future__ import annotations
 
+import runpy
 import socket
 import threading
 import time
@@ -15,7 +16,8 @@ from contextlib import contextmanager
 import pytest
 import requests
 
-from tests.support.image_server import image_env, image_gunicorn
+from app.server.worker import BufferingThreadWorker, buffering_worker
+from tests.support.image_server import ROOT, image_env, image_gunicorn
 from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -124,3 +126,11 @@ def test_a_request_that_takes_too_long_is_answered_408_and_closed(redis_url, tmp
         assert b"Content-Type: application/problem+json" in head
         assert b'"code": "request_timeout"' in body
         client.close()
+
+
+def test_the_image_serves_with_the_buffering_worker_and_its_read_timeout(monkeypatch):
+    monkeypatch.setenv("GUNICORN_REQUEST_READ_TIMEOUT", "7")
+    worker_class = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["worker_class"]
+    assert issubclass(worker_class, BufferingThreadWorker) and worker_class.read_timeout == 7
+    with pytest.raises(ValueError, match="GUNICORN_REQUEST_READ_TIMEOUT must be at least 1 second"):
+        buffering_worker(0)

@@ -221,6 +221,8 @@ upgrade never signs everybody out), else a new random one.
   value: {{ .Values.gunicorn.gracefulTimeout | quote }}
 - name: GUNICORN_KEEPALIVE
   value: {{ .Values.gunicorn.keepalive | quote }}
+- name: GUNICORN_REQUEST_READ_TIMEOUT
+  value: {{ .Values.gunicorn.requestReadTimeout | quote }}
 {{- end }}
 
 {{/* The writable /tmp every container of the chart gets (the root filesystem is read-only). */}}
