@@ -26,13 +26,13 @@ BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.e2e
 
 
-def processes_using(text: str) -> set[int]:
-    """Pids whose command line mentions `text` (the instance folder is unique to the test)."""
+def redis_servers_in(folder: Path) -> set[int]:
+    """redis-server processes working in `folder` (it changes into its dump's folder, whoever started it)."""
     found = set()
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            if text.encode() in cmdline.read_bytes():
-                found.add(int(cmdline.parent.name))
+            if (proc / "comm").read_text().strip() == "redis-server" and (proc / "cwd").resolve() == folder:
+                found.add(int(proc.name))
         except OSError:
             continue
     return found
@@ -49,11 +49,10 @@ def children(pid: int) -> set[int]:
 class DevServer:
     proc: subprocess.Popen[bytes]
     base: str
-    socket: str
+    instance: Path
 
     def redis_servers(self) -> set[int]:
-        """The redis-server processes themselves (not their watchdog, whose arguments name them too)."""
-        return {pid for pid in processes_using(self.socket) if b"redis_watchdog" not in _cmdline(pid)}
+        return redis_servers_in(self.instance)
 
 
 def _cmdline(pid: int) -> bytes:
@@ -65,31 +64,30 @@ def _cmdline(pid: int) -> bytes:
 
 @pytest.fixture
 def dev_server(tmp_path) -> Iterator[DevServer]:
-    instance = tmp_path / "instance"
+    instance = (tmp_path / "instance").resolve()
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("REDIS_", "GUNICORN_", "DATABASE_URL", "PROMETHEUS_"))}
     env.update(TEST_ENV, INSTANCE_DIR=str(instance))
-    sock = str(instance / "redis.sock")
     # `make migrate`: a flask command starts the instance's Redis too, and leaves none behind.
     subprocess.run([BIN / "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=120)
-    wait_until(lambda: not processes_using(sock), "the flask command's redis-server to stop", timeout=30)
+    wait_until(lambda: not redis_servers_in(instance), "the flask command's redis-server to stop", timeout=30)
     port = free_port()
     with (tmp_path / "gunicorn.log").open("wb") as log:
         proc = subprocess.Popen(  # the Makefile's `run` recipe
             [BIN / "gunicorn", "app:create_app()", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
              "--no-control-socket", "--graceful-timeout", "10", "--max-requests", "5"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    server = DevServer(proc, f"http://127.0.0.1:{port}", sock)
+    server = DevServer(proc, f"http://127.0.0.1:{port}", instance)
     leftovers: set[int] = set()
     try:
         wait_until(lambda: proc.poll() is not None or answers(f"{server.base}/readyz"), "the dev server to serve")
         assert proc.poll() is None, (tmp_path / "gunicorn.log").read_text()
         assert len(server.redis_servers()) == 1
-        leftovers = processes_using(sock) | children(proc.pid)
+        leftovers = server.redis_servers() | children(proc.pid)
         yield server
     finally:
-        for pid in leftovers | processes_using(sock) | children(proc.pid) | {proc.pid}:
+        for pid in leftovers | server.redis_servers() | children(proc.pid) | {proc.pid}:
             try:
                 os.kill(pid, signal.SIGKILL)  # only this test's own processes, if the test failed
             except OSError:
@@ -104,7 +102,7 @@ def test_sigterm_to_the_master_stops_redis(dev_server):
 
 
 def test_sigkill_to_the_master_stops_redis(dev_server):
-    workers = children(dev_server.proc.pid) - processes_using(dev_server.socket)
+    workers = worker_of(dev_server)
     dev_server.proc.send_signal(signal.SIGKILL)
     dev_server.proc.wait(timeout=30)
     # The orphaned worker notices its master is gone and exits; with it the last holder of the pipe.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tests.conftest import TEST_ENV
 from tests.support.servers import free_port
-from tests.support.waiting import answers, wait_until
+from tests.support.waiting import answers, terminate, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -51,10 +51,4 @@ def image_gunicorn(env: dict[str, str], log: Path) -> Iterator[tuple[subprocess.
         wait_until(lambda: log.read_text().count("Booting worker") >= workers, "every worker to boot")
         yield proc, port
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(proc)
