@@ -25,7 +25,8 @@ node_modules/.installed: package.json package-lock.json
 migrate: $(BIN)/.installed
 	$(BIN)/flask db upgrade
 
-# Development server: embedded SQLite + embedded Redis + console SMS backend.
+# Development server: embedded SQLite + embedded Redis + console SMS backend. gunicorn reads
+# ./gunicorn.conf.py (the image's worker, which reads requests whole, and its hooks); the flags resize it.
 run: migrate
 	$(BIN)/gunicorn "app:create_app()" --bind $(HOST):$(PORT) --workers 1 --threads 8 \
 		--no-control-socket --graceful-timeout 10

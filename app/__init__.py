@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from app.adapters import redis_client
 from app.adapters.database import register_database
+from app.adapters.private_files import PRIVATE_UMASK
 from app.adapters.sms.base import SmsSender
 from app.api import register_blueprints
 from app.cli import register_commands
@@ -23,6 +26,8 @@ from app.startup import configure_flask, new_flask_app, settings_or_exit, with_d
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, sms: SmsSender | None = None) -> Flask:
     """The WSGI app. Settings come from the environment unless given (tests); so do the
     clock and the SMS sender, which tests may hand in."""
+    # Every file this process creates (SQLite's WAL, the outbox, metrics files) is for its own user only.
+    os.umask(PRIVATE_UMASK)
     settings = settings_or_exit(settings)
     app = new_flask_app(__name__, settings)
     settings = with_development_secret(settings, app.instance_path)

@@ -19,6 +19,7 @@ import psycopg
 from flask import Flask
 from sqlalchemy import Engine, event
 
+from app.adapters.private_files import private_file
 from app.config import Settings
 from app.extensions import db, migrate
 
@@ -72,6 +73,9 @@ def _is_sqlite(settings: Settings) -> bool:
 
 def _tune_sqlite(engine: Engine) -> None:
     """WAL lets readers work during a write; busy_timeout makes writers queue, not fail."""
+    database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        private_file(Path(database))  # SQLite gives its -wal and -shm files the database file's mode
 
     @event.listens_for(engine, "connect")
     def _on_connect(connection, _record):  # type: ignore[no-untyped-def]

@@ -109,7 +109,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
             "enabled": True,
             "className": "nginx",
             "annotations": {"cert-manager.io/cluster-issuer": "letsencrypt"},
-            "hosts": [{"host": "auth.example.com", "paths": [{"path": "/", "pathType": "Prefix"}]}],
+            "hosts": [{"host": "auth.example.com"}],
             "tls": [{"secretName": "auth-example-tls", "hosts": ["auth.example.com"]}],
         },
         "sms": {"backend": "twilio", "twilio": {"fromNumber": "+14155550100"}},

@@ -221,6 +221,8 @@ upgrade never signs everybody out), else a new random one.
   value: {{ .Values.gunicorn.gracefulTimeout | quote }}
 - name: GUNICORN_KEEPALIVE
   value: {{ .Values.gunicorn.keepalive | quote }}
+- name: GUNICORN_REQUEST_READ_TIMEOUT
+  value: {{ .Values.gunicorn.requestReadTimeout | quote }}
 {{- end }}
 
 {{/* The writable /tmp every container of the chart gets (the root filesystem is read-only). */}}
@@ -249,4 +251,31 @@ The sms.templates files, read-only, through the ConfigMap named configMap
 - name: sms-templates
   configMap:
     name: {{ . }}
+{{- end }}
+
+{{/*
+The paths a host without its own list gets (issue 20): the API and the web
+login page; docs, metrics and probes only when ingress.expose asks for them.
+Rendered as YAML ({paths: [...]}) for fromYaml.
+*/}}
+{{- define "otp-auth.ingressDefaultPaths" -}}
+{{- $login := "/login" -}}
+{{- if hasKey .Values.config "WEB_LOGIN_PATH" }}{{ $login = .Values.config.WEB_LOGIN_PATH }}{{ end -}}
+{{- $expose := .Values.ingress.expose | default dict -}}
+paths:
+  - {path: /api, pathType: Prefix}
+{{- with $login }}
+  - {path: {{ . | quote }}, pathType: Exact}
+{{- end }}
+{{- if $expose.docs }}
+  - {path: /docs, pathType: Prefix}
+  - {path: /openapi.yaml, pathType: Exact}
+{{- end }}
+{{- if $expose.metrics }}
+  - {path: /metrics, pathType: Exact}
+{{- end }}
+{{- if $expose.probes }}
+  - {path: /healthz, pathType: Exact}
+  - {path: /readyz, pathType: Exact}
+{{- end }}
 {{- end }}
