@@ -51,11 +51,13 @@ reliability-figures: $(BIN)/.installed
 	$(BIN)/python -m tests.reliability.figures
 
 
-# ruff; bandit (no medium or high finding); pip-audit, which says so without failing when its
-# vulnerability data cannot be reached (AUDIT_STRICT=1 makes that fatal).
+# ruff; bandit (no medium or high finding); mypy over app/ ([tool.mypy] in pyproject.toml);
+# pip-audit, which says so without failing when its vulnerability data cannot be reached
+# (AUDIT_STRICT=1 makes that fatal).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check app tests bench
 	$(BIN)/bandit -q -r app bench scripts --severity-level medium
+	$(BIN)/python -m mypy app
 	$(BIN)/python scripts/audit_dependencies.py
 
 # Benchmarks: one run of everything (about 3 minutes on a quiet 2-core machine), then
@@ -69,4 +71,4 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python -m bench.report docs/bench-results.json
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache node_modules

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import redis
 from flask import Flask, current_app
@@ -155,4 +156,5 @@ def install(app: Flask, services: Services) -> None:
 
 
 def services() -> Services:
-    return current_app.extensions[EXTENSION_KEY]  # type: ignore[no-any-return]
+    # Flask's extensions dict holds Any; install() put the Services there.
+    return cast(Services, current_app.extensions[EXTENSION_KEY])

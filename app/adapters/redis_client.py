@@ -5,7 +5,7 @@ neither REDIS_URL nor REDIS_SENTINELS is set."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 import redis
 from redis.backoff import NoBackoff
@@ -58,10 +58,11 @@ def _sentinel_master(settings: Settings) -> redis.Redis:
     if settings.REDIS_SENTINEL_PASSWORD:
         sentinel_kwargs["password"] = settings.REDIS_SENTINEL_PASSWORD
     sentinel = Sentinel(list(settings.REDIS_SENTINELS), sentinel_kwargs=sentinel_kwargs)
-    return sentinel.master_for(
+    # redis-py leaves master_for unannotated; it returns an instance of redis_class.
+    return cast(redis.Redis, sentinel.master_for(
         settings.REDIS_SENTINEL_MASTER, redis_class=redis.Redis, **_bounded(settings),
         **_master_credentials(settings.REDIS_URL),
-    )
+    ))
 
 
 def stop_embedded() -> None:

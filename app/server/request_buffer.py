@@ -62,7 +62,8 @@ class RequestBuffer:
         return self._read_framing(bytes(self.data[:end]))
 
     def _read_framing(self, head: bytes) -> Verdict | None:
-        lengths, codings = [], []
+        lengths: list[bytes] = []
+        codings: list[bytes] = []
         for line in head.split(b"\r\n")[1:]:
             name, _, value = line.partition(b":")
             name, value = name.strip().lower(), value.strip()

@@ -138,7 +138,7 @@ class BufferingThreadWorker(LingeringCloses, ThreadWorker):
         # thread never waits for the rest of a body that may never come.
         if not getattr(conn, "whole_request", True):
             return False
-        return super()._keepalive_after(conn, keepalive)
+        return bool(super()._keepalive_after(conn, keepalive))
 
     def _stop_reading(self, reading: _Reading) -> None:
         self._reading.pop(reading.conn, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import redis
+from redis.typing import EncodableT, FieldT
 
 from app.services.ports import TokenRecord
 from app.stores.keys import Keys, first_hit
@@ -20,7 +21,7 @@ class RedisTokenStore:
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
                    fixed_code: str | None = None, locale: str | None = None) -> None:
         key = self._keys.token(raw_token)
-        extra = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
+        extra: dict[FieldT, EncodableT] = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
         if locale:  # the SMS language, so that sending needs no database read
             extra["locale"] = locale
         pipe = self._redis.pipeline(transaction=True)
@@ -46,7 +47,7 @@ class RedisTokenStore:
         )
         if kind is None or uid is None or exp is None:
             return None
-        return TokenRecord(kind.decode(), uid.decode(), float(exp))
+        return TokenRecord(as_text(kind), as_text(uid), float(exp))
 
     def rotate_refresh(
         self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float
