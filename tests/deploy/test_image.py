@@ -37,7 +37,7 @@ from tests.deploy.dockerfile import DOCKERFILE
 from tests.deploy.image_contents import make_context, needed_files, unwanted
 from tests.deploy.podman import Podman, missing_tools
 from tests.support.http_client import HttpClient
-from tests.support.servers import RedisProcess, free_port, in_ci, postgres_database
+from tests.support.servers import free_port, in_ci, postgres_database
 from tests.support.waiting import answers, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
@@ -90,21 +90,10 @@ def database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def redis_server() -> Iterator[str]:
-    given = os.environ.get("TEST_REDIS_URL")
-    if given:
-        yield given
-        return
-    server = RedisProcess().start()
-    yield server.url
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def release(database: str, redis_server: str) -> list[dict]:
+def release(database: str, redis_url: str) -> list[dict]:
     """The chart's objects for a first install against this test's database and Redis."""
     return chart.objects({
-        "secrets": {"databaseUrl": from_container(database), "redisUrl": from_container(redis_server),
+        "secrets": {"databaseUrl": from_container(database), "redisUrl": from_container(redis_url),
                     "secretKey": uuid.uuid4().hex + uuid.uuid4().hex},
         "redis": {"keyPrefix": f"img{uuid.uuid4().hex[:10]}:"},
     })
