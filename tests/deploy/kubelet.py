@@ -81,11 +81,12 @@ def resource_flags(container: dict[str, Any]) -> list[str]:
     return [f"--memory={limit.replace('Mi', 'm').replace('Gi', 'g')}"] if limit else []
 
 
-def run_args(objs: list[dict[str, Any]], kind: str, image: str, env_overrides: dict[str, str] | None = None,
-             name: str | None = None, publish: int | None = None) -> list[str]:
-    """`podman run` arguments (after `run`) for the release's `kind` pod, image and command included."""
+def run_args(objs: list[dict[str, Any]], kind: str, image: str, name: str | None = None,
+             publish: int | None = None, command: list[str] | None = None) -> list[str]:
+    """`podman run` arguments (after `run`) for the release's `kind` pod, image and command included;
+    `command` runs another command with the same spec (a one-off, as `kubectl run --overrides`)."""
     pod, container = workload(objs, kind)
-    env = {**environment(objs, container), **(env_overrides or {})}
+    env = environment(objs, container)
     args = ["--network", NETWORK, *security_flags(pod, container), *volume_flags(pod, container),
             *resource_flags(container)]
     if name:
@@ -95,7 +96,7 @@ def run_args(objs: list[dict[str, Any]], kind: str, image: str, env_overrides: d
     for key, value in sorted(env.items()):
         args += ["--env", f"{key}={value}"]
     # The image has no ENTRYPOINT, so a pod's command (the hook Job's) simply replaces CMD.
-    return [*args, image, *container.get("command", []), *container.get("args", [])]
+    return [*args, image, *(command or [*container.get("command", []), *container.get("args", [])])]
 
 
 def grace_seconds(objs: list[dict[str, Any]]) -> int:
