@@ -7,12 +7,14 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 
 import jwt as pyjwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from app.cli.config_check import summary
 from app.services.clock import ManualClock
 from tests.support.flow import bearer
 from tests.support.jwt_tokens import (
@@ -214,3 +216,18 @@ def test_auth_check_forwards_a_short_lived_jwt(make_app, sms, clock):  # type: i
     claims = verify(client.get("/api/v1/auth/check", headers=bearer(pair["access_token"])).headers["X-Auth-Jwt"],
                     jwks_of(client), verify_exp=False, verify_iat=False)  # the clock moved, not time
     assert claims["exp"] <= int(clock.now()) + 10
+
+
+def test_the_private_key_is_never_logged_nor_shown(app, flow, client, caplog):
+    caplog.set_level(logging.DEBUG)
+    pair = flow.signed_in()
+    client.post("/api/v1/logout", headers=bearer(pair["access_token"]))
+    settings = app.extensions["otp_auth"].settings
+    private = json.loads(settings.JWT_SIGNING_KEYS[0])["d"]
+    pem_body = "".join(KEY_A.strip().splitlines()[1:-1])
+    shown = "\n".join(summary(settings))
+    assert "JWT_SIGNING_KEYS = set (" in shown
+    logged = "\n".join(record.getMessage() + str(record.__dict__) for record in caplog.records)
+    for secret in (private, pem_body, pair["access_token"].rsplit(".", 1)[1]):
+        assert secret not in shown and secret not in logged
+    assert private not in json.dumps(client.get("/.well-known/jwks.json").get_json())
