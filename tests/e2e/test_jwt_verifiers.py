@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jwt as pyjwt
 import pytest
 import requests
 
@@ -82,3 +83,32 @@ def test_node_jose_and_pyjwt_verify_the_services_tokens(live_server, key):
     # PyJWT, on the same JWKS fetched over HTTP.
     jwks = requests.get(f"{server.url}/.well-known/jwks.json", timeout=10).json()
     assert verify(token, jwks) == good["payload"] == claims
+
+
+def doc_example(language: str) -> str:
+    """The code block of `language` in docs/clients.md's "Verifying JWT access tokens"."""
+    text = (ROOT / "docs" / "clients.md").read_text(encoding="utf-8")
+    section = text.split("### Verifying JWT access tokens", 1)[1]
+    return section.split(f"```{language}\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_verification_examples_of_the_client_docs_run_as_printed(live_server):
+    node = _node()
+    server = live_server(**jwt_settings(ed25519_pem()), TEST_PHONE_NUMBERS=f"{PHONE}={CODE}")
+    pair = sign_in(server.url, "jwt-docs@example.com")
+    # Only the address changes: the docs' issuer and audience are the test server's.
+    python_code = doc_example("python").replace("https://auth.example.com/.well-known", f"{server.url}/.well-known")
+    js_code = doc_example("js").replace("https://auth.example.com/.well-known", f"{server.url}/.well-known")
+
+    namespace: dict = {}
+    exec(compile(python_code, "docs/clients.md (python)", "exec"), namespace)  # noqa: S102 - our own docs
+    python_claims = namespace["claims_of"](pair["access_token"])
+
+    runner = js_code + "\nconsole.log(JSON.stringify(await claimsOf(process.env.TOKEN)));\n"
+    result = subprocess.run([node, "--input-type=module", "-e", runner], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "TOKEN": pair["access_token"]}, timeout=60, check=True)
+    assert json.loads(result.stdout) == python_claims
+    assert python_claims["sub"] == pair["user_id"] and python_claims["iss"] == ISSUER
+
+    with pytest.raises(pyjwt.InvalidSignatureError):
+        namespace["claims_of"](pair["access_token"][:-2] + ("AA" if pair["access_token"][-2:] != "AA" else "BA"))

@@ -12,7 +12,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-ISSUER = "https://auth.example.test"
+ISSUER = "https://auth.example.com"  # as in docs/clients.md
 AUDIENCE = "example-api"
 
 
