@@ -20,7 +20,13 @@ from app.http.ip_limits import install_ip_limits
 from app.http.middleware import register_middleware
 from app.observability.logs import configure_logging
 from app.services.clock import Clock
-from app.startup import configure_flask, new_flask_app, settings_or_exit, with_development_secret
+from app.startup import (
+    configure_flask,
+    new_flask_app,
+    settings_or_exit,
+    with_development_secret,
+    with_development_signing_key,
+)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, sms: SmsSender | None = None) -> Flask:
@@ -31,6 +37,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     settings = settings_or_exit(settings)
     app = new_flask_app(__name__, settings)
     settings = with_development_secret(settings, app.instance_path)
+    settings = with_development_signing_key(settings, app.instance_path)
     configure_logging(settings.LOG_LEVEL)
     configure_flask(app, settings)
     client = redis_client.connect(settings, app.instance_path)

@@ -19,11 +19,13 @@ from app.observability.metrics import Metrics
 from app.observability.readiness import Readiness
 from app.observability.sms_budget import SmsBudgetMonitor
 from app.schemas.requests import RequestSchemas
+from app.services.access_tokens import AccessTokens
 from app.services.admin import AdminService
 from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
 from app.services.clock import Clock, SystemClock
 from app.services.events import Recorder
+from app.services.jwt_codec import JwtCodec
 from app.services.login import LoginService
 from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
@@ -77,6 +79,8 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         ttls=TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
                        settings.REFRESH_TOKEN_TTL_SECONDS),
         events=events,
+        access=_access_tokens(settings, clock),
+        forward_jwt=settings.AUTH_CHECK_FORWARD_JWT,
     )
     texts = _sms_texts(settings)
     otp = OtpService(
@@ -118,6 +122,13 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         admin=AdminService(session=db.session, users=users, tokens=tokens, audit=audit, events=events, clock=clock),
         readiness=Readiness(engine=lambda: db.engine, client=client, metrics=metrics),
     )
+
+
+def _access_tokens(settings: Settings, clock: Clock) -> AccessTokens:
+    codec = (JwtCodec(settings.JWT_SIGNING_KEYS, settings.JWT_ISSUER, settings.JWT_AUDIENCE)
+             if settings.JWT_SIGNING_KEYS else None)
+    return AccessTokens(codec=codec, issue_jwt=settings.issues_jwts,
+                        forward_ttl=settings.AUTH_CHECK_JWT_TTL_SECONDS, now=clock.now)
 
 
 def _otp_limits(settings: Settings) -> OtpLimits:

@@ -11,7 +11,8 @@ from marshmallow import Schema, ValidationError
 
 from app.problems import InvalidJson, InvalidToken, UnsupportedMediaType, ValidationFailed
 
-_BEARER = re.compile(r"^Bearer\s+([A-Za-z0-9._~+/=-]{1,512})\s*$", re.IGNORECASE)
+# Room for a JWT access token with a long issuer and audience, well under any proxy's header cap.
+_BEARER = re.compile(r"^Bearer\s+([A-Za-z0-9._~+/=-]{1,4096})\s*$", re.IGNORECASE)
 
 
 def _reject_constant(name: str) -> None:

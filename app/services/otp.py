@@ -116,8 +116,8 @@ class OtpService:
         """Spends the pre-OTP token and the code for a new session, or counts a wrong guess."""
         minted = self._tokens.mint_pair()
         answer = self._store.verify(
-            pre_token, code, self._clock.now(), secrets.token_hex(8), minted.session_id,
-            minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at,
+            pre_token, code, self._clock.now(), secrets.token_hex(8), minted.session_id, minted.amr,
+            minted.access_ref, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at,
         )
         # Every verdict but no_token names the login's user last.
         user_id = answer.values[-1] if answer.values else ""
@@ -126,7 +126,7 @@ class OtpService:
         elif answer.status == "account_locked":
             self._events.rate_limited(RateLimitRule.OTP_ACCOUNT_FAILURES, user_id)
         if answer.status == "ok":
-            return minted.as_pair(user_id, self._tokens.ttls)
+            return self._tokens.issue(minted, user_id)
         if answer.status == "wrong_code":
             remaining = max(0, int(answer.value))
             raise OtpInvalid(

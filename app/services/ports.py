@@ -34,6 +34,20 @@ class TokenRecord:
     kind: str
     user_id: str
     expires_at: float
+    session_id: str = ""
+    amr: tuple[str, ...] = ()  # how the session was signed in (RFC 8176 values), e.g. ("pwd", "sms")
+
+
+@dataclass(frozen=True)
+class Jti:
+    """A JWT access token's id. Its record is filed under a keyed hash of this, apart from
+    opaque tokens, so a jti read out of a JWT is never itself a bearer token."""
+
+    value: str
+
+
+# What an access token's record is filed under: the opaque token itself, or a JWT's jti.
+AccessRef = str | Jti
 
 
 class OtpStore(Protocol):
@@ -44,8 +58,8 @@ class OtpStore(Protocol):
 
     def finish_send(self, raw_token: str, member: str, delivered: bool) -> None: ...
 
-    def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
-               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer: ...
+    def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str, amr: tuple[str, ...],
+               new_access: AccessRef, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer: ...
 
 
 class TokenStore(Protocol):
@@ -54,12 +68,12 @@ class TokenStore(Protocol):
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
                    fixed_code: str | None = None, locale: str | None = None) -> None: ...
 
-    def get(self, raw_token: str) -> TokenRecord | None: ...
+    def get(self, token: AccessRef) -> TokenRecord | None: ...
 
-    def rotate_refresh(self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float,
-                       refresh_exp: float) -> tuple[str, str]: ...
+    def rotate_refresh(self, raw_refresh: str, new_access: AccessRef, new_refresh: str, now: float,
+                       access_exp: float, refresh_exp: float) -> StoreAnswer: ...
 
-    def revoke_chain_of(self, raw_access: str, now: float) -> str | None: ...
+    def revoke_chain_of(self, access: AccessRef, now: float) -> str | None: ...
 
     def revoke_user(self, user_id: str) -> int: ...
 

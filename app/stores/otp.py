@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import cast
 
-from app.services.ports import StoreAnswer
+from app.services.ports import AccessRef, StoreAnswer
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
@@ -71,8 +71,8 @@ class RedisOtpStore:
             lambda settled: int(settled) == 1,
         )
 
-    def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
-               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer:
+    def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str, amr: tuple[str, ...],
+               new_access: AccessRef, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer:
         """'ok' carries the user id; the pre-OTP token is spent and the pair minted."""
         lim = self._limits
         # The new session is always written under the current SECRET_KEY.
@@ -83,7 +83,7 @@ class RedisOtpStore:
             return cast("list[bytes]", self._scripts.otp_verify(
                 keys=[token_key, *new_keys],
                 args=[repr(now), keys.otp_digest(token_key, code), lim.max_attempts, lim.account_max_failures,
-                      lim.account_window, member, session_id, repr(access_exp), repr(refresh_exp),
+                      lim.account_window, member, session_id, repr(access_exp), repr(refresh_exp), " ".join(amr),
                       *self._keys.script_names()],
             ))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 from redis.typing import EncodableT, FieldT
 
-from app.services.ports import TokenRecord
+from app.services.ports import AccessRef, StoreAnswer, TokenRecord
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
@@ -39,20 +39,20 @@ class RedisTokenStore:
         pipe.pexpireat(key, int(expires_at * 1000) + 1)
         pipe.execute()
 
-    def get(self, raw_token: str) -> TokenRecord | None:
-        kind, uid, exp = first_hit(
+    def get(self, token: AccessRef) -> TokenRecord | None:
+        kind, uid, exp, sid, amr = first_hit(
             self._keysets,
-            lambda keys: self._redis.hmget(keys.token(raw_token), "kind", "uid", "exp"),
+            lambda keys: self._redis.hmget(keys.token(token), "kind", "uid", "exp", "sid", "amr"),
             lambda values: values[0] is not None,
         )
         if kind is None or uid is None or exp is None:
             return None
-        return TokenRecord(as_text(kind), as_text(uid), float(exp))
+        return TokenRecord(as_text(kind), as_text(uid), float(exp), as_text(sid or b""),
+                           tuple(as_text(amr or b"").split()))
 
-    def rotate_refresh(
-        self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float
-    ) -> tuple[str, str]:
-        """('ok' | 'reused' | 'no_token', user id or '')."""
+    def rotate_refresh(self, raw_refresh: str, new_access: AccessRef, new_refresh: str, now: float,
+                       access_exp: float, refresh_exp: float) -> StoreAnswer:
+        """'ok' (user id, session id, amr) | 'reused' (user id) | 'no_token'."""
         args = [repr(now), repr(access_exp), repr(refresh_exp), *self._keys.script_names()]
         new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
         result = first_hit(
@@ -60,13 +60,13 @@ class RedisTokenStore:
             lambda keys: self._scripts.refresh(keys=[keys.token(raw_refresh), *new_keys], args=args),
             found,
         )
-        return as_text(result[0]), as_text(result[1]) if len(result) > 1 else ""
+        return StoreAnswer(as_text(result[0]), tuple(as_text(item) for item in result[1:]))
 
-    def revoke_chain_of(self, raw_access: str, now: float) -> str | None:
+    def revoke_chain_of(self, access: AccessRef, now: float) -> str | None:
         """Revokes the chain of a live access token; returns its user id, or None."""
         result = first_hit(
             self._keysets,
-            lambda keys: self._scripts.logout(keys=[keys.token(raw_access)],
+            lambda keys: self._scripts.logout(keys=[keys.token(access)],
                                               args=[repr(now), *self._keys.script_names()]),
             found,
         )

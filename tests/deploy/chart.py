@@ -11,6 +11,8 @@ from typing import Any
 import helm_python as helm
 import yaml
 
+from tests.support.jwt_tokens import ed25519_pem
+
 ROOT = Path(__file__).resolve().parents[2]
 CHART_DIR = ROOT / "helm" / "otp-auth"
 RELEASE = "demo"
@@ -80,7 +82,8 @@ EVERY_SETTING: dict[str, Any] = {
     "secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL, "secretKey": "e" * 48,
                 "redisSentinelPassword": "sentinel-pw", "twilioAccountSid": "AC" + "2" * 32,
                 "twilioAuthToken": "token", "smsWebhookSecret": "w" * 40,
-                "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40},
+                "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40,
+                "jwtSigningKeys": ed25519_pem()},
     "sms": {
         "backend": "webhook",
         "backends": ["webhook", "twilio", "sns", "file"],
@@ -95,6 +98,8 @@ EVERY_SETTING: dict[str, Any] = {
     },
     "redis": {"keyPrefix": "auth:", "sentinel": {"hosts": ["sentinel-0:26379", "sentinel-1:26379"],
                                                  "masterName": "otpmaster"}},
+    "jwt": {"accessTokenFormat": "jwt", "issuer": "https://auth.example.com", "audience": "example-api",
+            "jwksMaxAgeSeconds": 120, "authCheck": {"forwardJwt": True, "header": "X-Auth-Jwt", "ttlSeconds": 30}},
     "config": CONFIG_SAMPLES,
 }
 

@@ -46,10 +46,12 @@ local function revoke_chain(names, sid, uid)
 end
 
 -- Creates an access + refresh pair in chain `sid` and indexes the chain under the user.
-local function mint_pair(names, uid, sid, access_key, refresh_key, access_exp, refresh_exp)
-  redis.call('HSET', access_key, 'kind', 'access', 'uid', uid, 'sid', sid, 'exp', access_exp)
+-- `amr` (how the session signed in, space-separated) rides along the chain into every JWT.
+local function mint_pair(names, uid, sid, amr, access_key, refresh_key, access_exp, refresh_exp)
+  redis.call('HSET', access_key, 'kind', 'access', 'uid', uid, 'sid', sid, 'amr', amr, 'exp', access_exp)
   redis.call('PEXPIREAT', access_key, math.ceil(access_exp * 1000))
-  redis.call('HSET', refresh_key, 'kind', 'refresh', 'uid', uid, 'sid', sid, 'exp', refresh_exp, 'used', '0')
+  redis.call('HSET', refresh_key, 'kind', 'refresh', 'uid', uid, 'sid', sid, 'amr', amr, 'exp', refresh_exp,
+             'used', '0')
   redis.call('PEXPIREAT', refresh_key, math.ceil(refresh_exp * 1000))
   local chain = names.chain(sid)
   redis.call('SADD', chain, access_key, refresh_key)

@@ -2,7 +2,7 @@
 -- pre-OTP token and mints the session, so of concurrent right answers exactly one wins.
 -- KEYS: [1] pre-OTP token, [2] new access, [3] new refresh (the account-failure key is read from [1]).
 -- ARGV: now, code hash, max attempts, account max failures, account window, member,
---       new session id, access expiry, refresh expiry, then key names (names_from).
+--       new session id, access expiry, refresh expiry, the session's amr, then key names (names_from).
 -- Every verdict but no_token ends with the user id (for the audit trail).
 local now = tonumber(ARGV[1])
 local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'otp', 'otp_exp', 'uid', 'fkey', 'dkey', 'replaced')
@@ -27,5 +27,5 @@ if not ct_equal(t[4], ARGV[2]) then
   return {'wrong_code', tostring(max_attempts - fails), t[6]}
 end
 redis.call('DEL', KEYS[1])
-mint_pair(names_from(10), t[6], ARGV[7], KEYS[2], KEYS[3], tonumber(ARGV[8]), tonumber(ARGV[9]))
+mint_pair(names_from(11), t[6], ARGV[7], ARGV[10], KEYS[2], KEYS[3], tonumber(ARGV[8]), tonumber(ARGV[9]))
 return {'ok', t[6]}

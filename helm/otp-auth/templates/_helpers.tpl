@@ -147,6 +147,14 @@ one of the backends, and the ones it cannot work without are required.
 {{- $_ := set $data "REDIS_SENTINELS" (join "," .) }}
 {{- $_ := set $data "REDIS_SENTINEL_MASTER" $.Values.redis.sentinel.masterName }}
 {{- end }}
+{{- $jwt := .Values.jwt }}
+{{- $_ := set $data "ACCESS_TOKEN_FORMAT" $jwt.accessTokenFormat }}
+{{- with $jwt.issuer }}{{ $_ := set $data "JWT_ISSUER" . }}{{ end }}
+{{- with $jwt.audience }}{{ $_ := set $data "JWT_AUDIENCE" . }}{{ end }}
+{{- $_ := set $data "JWKS_MAX_AGE_SECONDS" (toString $jwt.jwksMaxAgeSeconds) }}
+{{- $_ := set $data "AUTH_CHECK_FORWARD_JWT" (toString $jwt.authCheck.forwardJwt) }}
+{{- $_ := set $data "AUTH_CHECK_JWT_HEADER" $jwt.authCheck.header }}
+{{- $_ := set $data "AUTH_CHECK_JWT_TTL_SECONDS" (toString $jwt.authCheck.ttlSeconds) }}
 {{- range $key, $value := .Values.config }}
 {{- $_ := set $data $key (toString $value) }}
 {{- end }}
@@ -182,6 +190,11 @@ with a message naming the value when a required one is missing.
 {{- end }}
 {{- with $s.testPhoneNumbers }}{{ $_ := set $data "TEST_PHONE_NUMBERS" . }}{{ end }}
 {{- with $s.secretKeyFallbacks }}{{ $_ := set $data "SECRET_KEY_FALLBACKS" . }}{{ end }}
+{{- if or (eq .Values.jwt.accessTokenFormat "jwt") .Values.jwt.authCheck.forwardJwt }}
+{{- $_ := set $data "JWT_SIGNING_KEYS" (required "secrets.jwtSigningKeys is required with jwt.accessTokenFormat=jwt or jwt.authCheck.forwardJwt: PEM private keys, e.g. from openssl genpkey -algorithm ed25519 (or put JWT_SIGNING_KEYS in secrets.existingSecret)" $s.jwtSigningKeys) }}
+{{- else }}
+{{- with $s.jwtSigningKeys }}{{ $_ := set $data "JWT_SIGNING_KEYS" . }}{{ end }}
+{{- end }}
 {{- toYaml $data }}
 {{- end }}
 
