@@ -27,6 +27,7 @@ from app.services.login import LoginService
 from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
+from app.services.sessions import SessionService
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenService, TokenTtls
 from app.services.users import UserService
@@ -34,6 +35,7 @@ from app.stores.keys import KeyedHasher, Keys
 from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import OtpLimits, RedisOtpStore
 from app.stores.scripts import Scripts
+from app.stores.sessions import RedisSessionStore
 from app.stores.tokens import RedisTokenStore
 
 EXTENSION_KEY = "otp_auth"
@@ -54,6 +56,7 @@ class Services:
     events: Recorder
     admin: AdminService
     readiness: Readiness
+    sessions: SessionService
 
 
 def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
@@ -74,7 +77,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         store=RedisTokenStore(client=client, keys=keys, scripts=scripts, fallbacks=old_keys),
         clock=clock,
         ttls=TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
-                       settings.REFRESH_TOKEN_TTL_SECONDS),
+                       settings.REFRESH_TOKEN_TTL_SECONDS, settings.REFRESH_REUSE_GRACE_SECONDS),
         events=events,
     )
     texts = _sms_texts(settings)
@@ -102,6 +105,8 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         send_on_login=settings.OTP_SEND_ON_LOGIN,
         events=events,
     )
+    sessions = SessionService(store=RedisSessionStore(keys=keys, scripts=scripts), tokens=tokens, clock=clock,
+                              events=events)
     return Services(
         settings=settings,
         redis=client,
@@ -114,8 +119,10 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         login=login,
         metrics=metrics,
         events=events,
-        admin=AdminService(session=db.session, users=users, tokens=tokens, audit=audit, events=events, clock=clock),
+        admin=AdminService(session=db.session, users=users, tokens=tokens, sessions=sessions, audit=audit,
+                           events=events, clock=clock),
         readiness=Readiness(engine=lambda: db.engine, client=client, metrics=metrics),
+        sessions=sessions,
     )
 
 

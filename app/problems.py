@@ -88,6 +88,10 @@ class UnsupportedMediaType(ApiError):
     problem = Problem.UNSUPPORTED_MEDIA_TYPE
 
 
+class NotFound(ApiError):
+    problem = Problem.NOT_FOUND
+
+
 class EmailTaken(ApiError):
     problem = Problem.EMAIL_TAKEN
 

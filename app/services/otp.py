@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
+from app.models.auth_event import USER_AGENT_MAX  # a session keeps as much of it as an audit row
 from app.problems import (
     InvalidToken,
     OtpAttemptsExceeded,
@@ -18,9 +19,10 @@ from app.problems import (
     SmsUnavailable,
 )
 from app.services.clock import Clock
+from app.services.devices import device_fingerprint
 from app.services.events import Recorder
 from app.services.phones import phone_hint
-from app.services.ports import OtpStore, SmsBudget, StoreAnswer
+from app.services.ports import OtpStore, SessionOrigin, SmsBudget, StoreAnswer
 from app.services.rate_limits import RateLimitRule
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenPair, TokenService
@@ -112,12 +114,14 @@ class OtpService:
             if not delivered:
                 self._store.finish_send(pre_token, member, delivered=False)
 
-    def verify(self, pre_token: str, code: str) -> TokenPair:
-        """Spends the pre-OTP token and the code for a new session, or counts a wrong guess."""
+    def verify(self, pre_token: str, code: str, ip: str = "", user_agent: str = "") -> TokenPair:
+        """Spends the pre-OTP token and the code for a new session, recorded with the client's
+        address and user agent, or counts a wrong guess."""
         minted = self._tokens.mint_pair()
+        origin = SessionOrigin(ip, user_agent[:USER_AGENT_MAX], device_fingerprint(user_agent, ip))
         answer = self._store.verify(
             pre_token, code, self._clock.now(), secrets.token_hex(8), minted.session_id,
-            minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at,
+            minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at, origin,
         )
         # Every verdict but no_token names the login's user last.
         user_id = answer.values[-1] if answer.values else ""

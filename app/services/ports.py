@@ -34,6 +34,33 @@ class TokenRecord:
     kind: str
     user_id: str
     expires_at: float
+    session_id: str = ""  # the refresh chain of an access or refresh token; "" for a pre-OTP token
+
+
+@dataclass(frozen=True)
+class SessionOrigin:
+    """Where a new session comes from, recorded with it when the sign-in completes."""
+
+    ip: str = ""
+    user_agent: str = ""
+    # The kind of device and its network ("Firefox/Linux|192.0.2.0/24"); "" when unknown. Stored only
+    # as a keyed hash, to tell a sign-in from a device and network not seen lately.
+    device: str = ""
+    amr: tuple[str, ...] = ("pwd", "sms")  # how the user proved who they are (RFC 8176 values)
+    kind: str = "sign_in"
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One session: one sign-in, one refresh chain; `id` is the chain's session id (`sid`)."""
+
+    id: str
+    created_at: float
+    last_used_at: float
+    ip: str
+    user_agent: str
+    amr: tuple[str, ...] = ()
+    kind: str = ""
 
 
 class OtpStore(Protocol):
@@ -45,27 +72,38 @@ class OtpStore(Protocol):
     def finish_send(self, raw_token: str, member: str, delivered: bool) -> None: ...
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
-               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer: ...
+               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float,
+               origin: SessionOrigin) -> StoreAnswer: ...
 
 
 class TokenStore(Protocol):
     """Token records and their sessions (TokenService)."""
 
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
-                   fixed_code: str | None = None, locale: str | None = None) -> None: ...
+                   fixed_code: str | None = None, locale: str | None = None, first_login: bool = False) -> None: ...
 
     def get(self, raw_token: str) -> TokenRecord | None: ...
 
     def rotate_refresh(self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float,
-                       refresh_exp: float) -> tuple[str, str]: ...
+                       refresh_exp: float, grace: float = 0) -> tuple[str, str]: ...
 
     def revoke_chain_of(self, raw_access: str, now: float) -> str | None: ...
-
-    def revoke_user(self, user_id: str) -> int: ...
 
     def block_user(self, user_id: str, seconds: int) -> None: ...
 
     def unblock_user(self, user_id: str) -> None: ...
+
+
+class SessionStore(Protocol):
+    """A user's sessions (SessionService)."""
+
+    def list(self, user_id: str, now: float) -> list[SessionRecord]: ...
+
+    def end(self, user_id: str, session_id: str, now: float) -> bool:
+        """Ends one live session of the user; False when it is not one (unknown, another's, ended)."""
+
+    def end_all(self, user_id: str, keep: str = "") -> list[str]:
+        """Ends every session of the user but `keep`, and their logins in progress; returns the ids ended."""
 
 
 class LoginThrottle(Protocol):

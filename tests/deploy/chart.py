@@ -72,6 +72,7 @@ CONFIG_SAMPLES: dict[str, str] = {
     "PASSWORD_BREACH_CHECK": "true",
     "PASSWORD_BREACH_API_URL": "https://hibp-proxy.example.com/range/",
     "PASSWORD_BREACH_TIMEOUT_SECONDS": "1",
+    "REFRESH_REUSE_GRACE_SECONDS": "5",
 }
 
 # Every setting of the app set through the chart's values (tests/deploy/test_chart.py
