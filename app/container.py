@@ -18,6 +18,7 @@ from app.observability.metrics import Metrics
 from app.observability.readiness import Readiness
 from app.observability.sms_budget import SmsBudgetMonitor
 from app.schemas.requests import RequestSchemas
+from app.services.account import AccountService
 from app.services.admin import AdminService
 from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
@@ -35,8 +36,8 @@ from app.stores.keys import KeyedHasher, Keys
 from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import OtpLimits, RedisOtpStore
 from app.stores.scripts import Scripts
-from app.stores.sessions import RedisSessionStore
 from app.stores.tokens import RedisTokenStore
+from app.wiring.selfservice import build_selfservice
 
 EXTENSION_KEY = "otp_auth"
 
@@ -57,6 +58,7 @@ class Services:
     admin: AdminService
     readiness: Readiness
     sessions: SessionService
+    account: AccountService
 
 
 def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
@@ -93,11 +95,12 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         texts=texts,
         budget=SmsBudgetMonitor(limit=settings.SMS_MAX_PER_HOUR, registry=metrics.registry),
     )
+    throttle = RedisLoginThrottle(client=client, keys=keys, scripts=scripts,
+                                  window=settings.LOGIN_FAILURE_WINDOW_SECONDS, limit=settings.LOGIN_MAX_FAILURES)
     login = LoginService(
         users=users,
         passwords=passwords,
-        throttle=RedisLoginThrottle(client=client, keys=keys, scripts=scripts,
-                                    window=settings.LOGIN_FAILURE_WINDOW_SECONDS, limit=settings.LOGIN_MAX_FAILURES),
+        throttle=throttle,
         tokens=tokens,
         otp=otp,
         clock=clock,
@@ -105,24 +108,27 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         send_on_login=settings.OTP_SEND_ON_LOGIN,
         events=events,
     )
-    sessions = SessionService(store=RedisSessionStore(keys=keys, scripts=scripts), tokens=tokens, clock=clock,
-                              events=events)
+    policy = _password_policy(settings)
+    selfservice = build_selfservice(session=db.session, keys=keys, old_keys=old_keys, scripts=scripts, users=users,
+                                    passwords=passwords, policy=policy, throttle=throttle, tokens=tokens, audit=audit,
+                                    clock=clock, events=events)
     return Services(
         settings=settings,
         redis=client,
         clock=clock,
         sms=sms,
-        schemas=_request_schemas(settings, texts),
+        schemas=_request_schemas(settings, texts, policy),
         users=users,
         tokens=tokens,
         otp=otp,
         login=login,
         metrics=metrics,
         events=events,
-        admin=AdminService(session=db.session, users=users, tokens=tokens, sessions=sessions, audit=audit,
-                           events=events, clock=clock),
+        admin=AdminService(session=db.session, users=users, tokens=tokens, sessions=selfservice.sessions,
+                           erasure=selfservice.erasure, audit=audit, events=events, clock=clock),
         readiness=Readiness(engine=lambda: db.engine, client=client, metrics=metrics),
-        sessions=sessions,
+        sessions=selfservice.sessions,
+        account=selfservice.account,
     )
 
 
@@ -148,12 +154,15 @@ def _sms_texts(settings: Settings) -> SmsTexts:
                     webotp_domain=settings.SMS_WEBOTP_DOMAIN, android_app_hash=settings.SMS_ANDROID_APP_HASH)
 
 
-def _request_schemas(settings: Settings, texts: SmsTexts) -> RequestSchemas:
-    phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
-                         frozenset(settings.TEST_PHONE_NUMBERS))
+def _password_policy(settings: Settings) -> PasswordPolicy:
     breaches = (BreachedPasswords(settings.PASSWORD_BREACH_API_URL, settings.PASSWORD_BREACH_TIMEOUT_SECONDS)
                 if settings.PASSWORD_BREACH_CHECK else None)
-    policy = PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH, breaches)
+    return PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH, breaches)
+
+
+def _request_schemas(settings: Settings, texts: SmsTexts, policy: PasswordPolicy) -> RequestSchemas:
+    phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
+                         frozenset(settings.TEST_PHONE_NUMBERS))
     return RequestSchemas(phones=phones, passwords=policy, otp_length=settings.OTP_LENGTH, texts=texts)
 
 

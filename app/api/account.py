@@ -31,3 +31,21 @@ def end_other_sessions():  # type: ignore[no-untyped-def]
     json_body(svc.schemas.empty)
     svc.sessions.end_others(token)
     return Response(status=204)
+
+
+@bp.post("/password/change")
+def change_password():  # type: ignore[no-untyped-def]
+    svc = services()
+    token = bearer_token()
+    data = json_body(svc.schemas.password_change)
+    svc.account.change_password(token, data["current_password"], data["new_password"])
+    return Response(status=204)
+
+
+@bp.delete("/me")
+def delete_account():  # type: ignore[no-untyped-def]
+    svc = services()
+    token = bearer_token()
+    data = json_body(svc.schemas.delete_account)
+    svc.account.delete(token, data["password"])
+    return Response(status=204)

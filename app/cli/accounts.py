@@ -1,4 +1,4 @@
-"""Account commands: users show/disable/enable, sessions list/revoke, events [purge]."""
+"""Account commands: users show/disable/enable/delete, sessions list/revoke, events [purge]."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from app.container import services
 from app.services.admin import UnknownUser
 from app.services.clock import isoformat_z, to_datetime
 
-users = AppGroup("users", help="Show, disable or enable an account.")
+users = AppGroup("users", help="Show, disable, enable or delete an account.")
 sessions = AppGroup("sessions", help="List or end the sessions of an account.")
 
 
@@ -59,6 +59,19 @@ def users_enable(email: str) -> None:
     with _known_user():
         user = services().admin.enable(email)
     click.echo(f"enabled {user.email}")
+
+
+@users.command("delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def users_delete(email: str, yes: bool) -> None:
+    """Erase an account: its row, sessions and Redis records; its audit rows keep only the user id."""
+    with _known_user():
+        services().admin.user(email)
+        if not yes:
+            click.confirm(f"Erase the account {email} for good?", abort=True)
+        user_id, ended = services().admin.delete(email)
+    click.echo(f"deleted {user_id}; {ended} session(s) ended")
 
 
 @sessions.command("revoke")

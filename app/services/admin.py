@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from app.models import AuthEvent, User
 from app.services.clock import Clock, to_datetime
+from app.services.erasure import AccountErasure
 from app.services.events import Recorder
 from app.services.ports import AuditHistory, SessionRecord
 from app.services.sessions import SessionService
@@ -21,11 +22,13 @@ class UnknownUser(LookupError):
 
 class AdminService:
     def __init__(self, *, session: Session | scoped_session[Session], users: UserService, tokens: TokenService,
-                 sessions: SessionService, audit: AuditHistory, events: Recorder, clock: Clock) -> None:
+                 sessions: SessionService, erasure: AccountErasure, audit: AuditHistory, events: Recorder,
+                 clock: Clock) -> None:
         self._session = session
         self._users = users
         self._tokens = tokens
         self._sessions = sessions
+        self._erasure = erasure
         self._audit = audit
         self._events = events
         self._clock = clock
@@ -60,6 +63,11 @@ class AdminService:
     def revoke_sessions(self, email: str) -> int:
         """Ends every session (access and refresh tokens) of the account; returns how many."""
         return len(self._sessions.end_all(str(self.user(email).id), "admin"))
+
+    def delete(self, email: str) -> tuple[str, int]:
+        """Erases the account as DELETE /api/v1/me does; returns its id and how many sessions ended."""
+        user = self.user(email)
+        return str(user.id), self._erasure.erase(user, by="admin")
 
     def sessions(self, email: str) -> list[SessionRecord]:
         """The account's live sessions, newest first."""

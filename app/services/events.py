@@ -108,6 +108,13 @@ class Recorder:
     def logout(self, user_id: str) -> None:
         self.write("logout", user_id)
 
+    def account_deleted(self, user_id: str, by: str, sessions: int) -> None:
+        """Staged in the deletion's transaction, without the request's IP and user agent: an erased
+        account keeps audit rows under its id only."""
+        log.info("auth event", extra={"event": "account_deleted", "user_id": user_id, "details": {"by": by}})
+        if self._audit is not None:
+            self._audit.stage("account_deleted", user_id, None, None, {"by": by, "sessions": sessions})
+
     def sessions_ended(self, user_id: str, by: str, session_ids: list[str]) -> None:
         """Sessions ended by someone other than their own logout. by: user | admin | password_change |
         account_deleted (and, from other flows, password_reset | phone_change)."""

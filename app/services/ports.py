@@ -9,6 +9,7 @@ nothing here knows about Redis, SQLAlchemy or Flask.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -106,6 +107,14 @@ class SessionStore(Protocol):
         """Ends every session of the user but `keep`, and their logins in progress; returns the ids ended."""
 
 
+class AccountRecords(Protocol):
+    """Everything Redis holds about an account (AccountErasure)."""
+
+    def purge(self, user_id: str, email: str, phone: str) -> list[str]:
+        """Deletes every record of the account: sessions and tokens, logins in progress, and the
+        counters named by its id, email or phone. Returns the ids of the sessions it ended."""
+
+
 class LoginThrottle(Protocol):
     """The failed-password window of an account (LoginService)."""
 
@@ -141,6 +150,10 @@ class AuditHistory(Protocol):
     def latest(self, user_id: str | uuid.UUID, limit: int) -> list[AuthEvent]: ...
 
     def purge(self, before: datetime) -> int: ...
+
+    def forget(self, user_id: str, traces: Iterable[str]) -> None:
+        """Clears the IP and user agent of the user's rows and every detail that contains one of
+        `traces` (the email, the phone), in the caller's transaction."""
 
 
 class RequestScope(Protocol):
