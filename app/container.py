@@ -8,6 +8,7 @@ import redis
 from flask import Flask, current_app
 from limits import parse as parse_limit
 
+from app.adapters.email.base import EmailSender
 from app.adapters.sms.base import SmsSender
 from app.adapters.sms.factory import build_sms_sender
 from app.config import Settings
@@ -25,6 +26,7 @@ from app.services.breached_passwords import BreachedPasswords
 from app.services.clock import Clock, SystemClock
 from app.services.events import Recorder
 from app.services.login import LoginService
+from app.services.notices import Mailer, Notices
 from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
@@ -37,6 +39,7 @@ from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import OtpLimits, RedisOtpStore
 from app.stores.scripts import Scripts
 from app.stores.tokens import RedisTokenStore
+from app.wiring.email import build_email
 from app.wiring.selfservice import build_selfservice
 
 EXTENSION_KEY = "otp_auth"
@@ -57,17 +60,20 @@ class Services:
     events: Recorder
     admin: AdminService
     readiness: Readiness
+    mailer: Mailer
+    notices: Notices
     sessions: SessionService
     account: AccountService
 
 
 def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
-                   sms: SmsSender | None = None) -> Services:
-    """Every service of one app. `clock` and `sms` are for tests; production gets the system
-    clock and the senders SMS_BACKENDS names."""
+                   sms: SmsSender | None = None, email: EmailSender | None = None) -> Services:
+    """Every service of one app. `clock`, `sms` and `email` are for tests; production gets the
+    system clock and the senders SMS_BACKENDS and EMAIL_BACKEND name."""
     clock = clock or SystemClock()
     sms = sms or build_sms_sender(settings, client, clock)
     metrics = Metrics(settings.PROMETHEUS_MULTIPROC_DIR, sms.name)
+    channel = build_email(settings, sms=sms, metrics=metrics, sender=email)
     audit = AuditTrail(db.session, clock, on_write_failure=metrics.audit_write_failures.inc)
     events = Recorder(metrics=metrics, audit=audit, scope=FlaskRequestScope())
     keys = Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(settings.SECRET_KEY))
@@ -127,6 +133,8 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         admin=AdminService(session=db.session, users=users, tokens=tokens, sessions=selfservice.sessions,
                            erasure=selfservice.erasure, audit=audit, events=events, clock=clock),
         readiness=Readiness(engine=lambda: db.engine, client=client, metrics=metrics),
+        mailer=channel.mailer,
+        notices=channel.notices,
         sessions=selfservice.sessions,
         account=selfservice.account,
     )

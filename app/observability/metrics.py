@@ -78,6 +78,9 @@ class Metrics:
             "otp_auth_token_refreshes", "Refresh-token presentations, by result (grace = a repeat inside "
             "REFRESH_REUSE_GRACE_SECONDS; reused = reuse detected).",
             ["result"], registry=registry)
+        self.messages_sent = Counter(
+            "otp_auth_messages_sent", "Emails and notice texts handed to their backend, by channel, template "
+            "and result (SMS codes are otp_auth_otp_sent).", ["channel", "template", "result"], registry=registry)
         self.audit_write_failures = Counter(
             "otp_auth_audit_write_failures", "Audit rows that could not be written.", registry=registry)
         self.dependency_up = Gauge(
@@ -102,6 +105,9 @@ class Metrics:
         if sms_provider:
             for result in OTP_SEND_RESULTS:
                 self.otp_sent.labels(result, sms_provider)
+
+    def message_sent(self, channel: str, template: str, ok: bool) -> None:
+        self.messages_sent.labels(channel, template, "ok" if ok else "failed").inc()
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         labels = (route, method, str(status))
