@@ -14,6 +14,7 @@ from app.adapters.sms.factory import build_sms_sender
 from app.config import Settings
 from app.config.sms_templates import load_catalog
 from app.extensions import db
+from app.http.after_response import AfterResponse
 from app.http.request_scope import FlaskRequestScope
 from app.observability.metrics import Metrics
 from app.observability.readiness import Readiness
@@ -31,6 +32,7 @@ from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
 from app.services.sessions import SessionService
+from app.services.sign_in_alerts import SignInAlerts
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenService, TokenTtls
 from app.services.users import UserService
@@ -62,6 +64,7 @@ class Services:
     readiness: Readiness
     mailer: Mailer
     notices: Notices
+    after_response: AfterResponse
     sessions: SessionService
     account: AccountService
 
@@ -89,6 +92,9 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         events=events,
     )
     texts = _sms_texts(settings)
+    after_response = AfterResponse()
+    alerts = SignInAlerts(users=users, notices=channel.notices, events=events, run_later=after_response.run_later,
+                          notify=settings.notify_new_sign_in)
     otp = OtpService(
         store=RedisOtpStore(keys=keys, scripts=scripts, limits=_otp_limits(settings),
                             fallbacks=old_keys),
@@ -100,6 +106,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         events=events,
         texts=texts,
         budget=SmsBudgetMonitor(limit=settings.SMS_MAX_PER_HOUR, registry=metrics.registry),
+        alerts=alerts,
     )
     throttle = RedisLoginThrottle(client=client, keys=keys, scripts=scripts,
                                   window=settings.LOGIN_FAILURE_WINDOW_SECONDS, limit=settings.LOGIN_MAX_FAILURES)
@@ -135,6 +142,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         readiness=Readiness(engine=lambda: db.engine, client=client, metrics=metrics),
         mailer=channel.mailer,
         notices=channel.notices,
+        after_response=after_response,
         sessions=selfservice.sessions,
         account=selfservice.account,
     )

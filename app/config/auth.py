@@ -42,8 +42,6 @@ class AuthSettings(CoreSettings):
     PRE_OTP_TOKEN_TTL_SECONDS: int = setting(600, integer())
     ACCESS_TOKEN_TTL_SECONDS: int = setting(900, integer())
     REFRESH_TOKEN_TTL_SECONDS: int = setting(2592000, integer())
-    # A used refresh token presented again this soon after its first use gets a fresh pair (two tabs).
-    REFRESH_REUSE_GRACE_SECONDS: int = setting(10, integer(minimum=0))
     LOGIN_MAX_FAILURES: int = setting(5, integer())
     LOGIN_FAILURE_WINDOW_SECONDS: int = setting(900, integer())
     LOGIN_RATE_LIMIT_PER_IP: str = setting("30/minute", rate)

@@ -71,6 +71,6 @@ class AccountService:
             self._events.rate_limited(RateLimitRule.LOGIN_ACCOUNT_FAILURES, str(user.id))
             raise RateLimited("Too many wrong passwords for this account; wait and try again.", retry_after=wait)
         if not self._passwords.verify(user.password_hash, password):
-            self._events.write("login_failed", user.id, reason="invalid_credentials", during=during)
+            self._events.write("login_failed", user.id, reason="wrong_password", during=during)
             raise InvalidCredentials("The password is not right.")
         self._throttle.succeeded(user.email)

@@ -74,6 +74,7 @@ CONFIG_SAMPLES: dict[str, str] = {
     "PASSWORD_BREACH_TIMEOUT_SECONDS": "1",
     "SMTP_TIMEOUT_SECONDS": "3",
     "REFRESH_REUSE_GRACE_SECONDS": "5",
+    "NOTIFY_NEW_SIGN_IN": "false",
 }
 
 # Every setting of the app set through the chart's values (tests/deploy/test_chart.py
