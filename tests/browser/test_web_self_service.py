@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.static_site import StaticSite
 from tests.contract.spec import TEST_CODE, TEST_PHONE, TEST_PHONE_NUMBERS
 from tests.support.flow import PASSWORD, bearer
 from tests.support.http_client import HttpClient
@@ -15,13 +14,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 EMAIL = "sessions@example.com"
 NEW_PASSWORD = "a brand new passphrase 7"
 SESSIONS_SCREENSHOT = "web-self-service.png"
-
-
-@pytest.fixture
-def site():  # type: ignore[no-untyped-def]
-    site = StaticSite()
-    yield site
-    site.stop()
 
 
 def sign_in_elsewhere(api: HttpClient, password: str = PASSWORD) -> dict:
