@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.adapters import redis_client
 from app.adapters.database import register_database
+from app.adapters.email.base import EmailSender
 from app.adapters.private_files import PRIVATE_UMASK
 from app.adapters.sms.base import SmsSender
 from app.api import register_blueprints
@@ -29,9 +30,10 @@ from app.startup import (
 )
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None, sms: SmsSender | None = None) -> Flask:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, sms: SmsSender | None = None,
+               email: EmailSender | None = None) -> Flask:
     """The WSGI app. Settings come from the environment unless given (tests); so do the
-    clock and the SMS sender, which tests may hand in."""
+    clock and the SMS and email senders, which tests may hand in."""
     # Every file this process creates (SQLite's WAL, the outbox, metrics files) is for its own user only.
     os.umask(PRIVATE_UMASK)
     settings = settings_or_exit(settings)
@@ -43,7 +45,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     client = redis_client.connect(settings, app.instance_path)
     register_database(app, settings)
     register_cors(app, settings)
-    install(app, build_services(settings, client, clock=clock, sms=sms))
+    install(app, build_services(settings, client, clock=clock, sms=sms, email=email))
     register_middleware(app, settings)
     register_blueprints(app)
     install_ip_limits(app, settings, client)

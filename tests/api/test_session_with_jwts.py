@@ -7,7 +7,7 @@ import pytest
 
 from tests.api.test_happy_path import test_signup_login_code_me
 from tests.api.test_no_secrets_at_rest import test_no_plaintext_secrets_anywhere
-from tests.api.test_races import test_concurrent_refresh_one_winner
+from tests.api.test_races import test_concurrent_refresh_one_winner_without_a_grace
 from tests.api.test_session import (
     test_access_token_expires,
     test_auth_check_for_ingress,
@@ -24,7 +24,7 @@ KEY = ed25519_pem()
 __all__ = [
     "test_access_token_expires",
     "test_auth_check_for_ingress",
-    "test_concurrent_refresh_one_winner",
+    "test_concurrent_refresh_one_winner_without_a_grace",
     "test_logout_kills_access_and_refresh",
     "test_logout_refuses_pre_otp_token",
     "test_me_requires_an_access_token",

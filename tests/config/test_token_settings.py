@@ -16,7 +16,8 @@ from app.startup import with_development_signing_key
 from tests.support.jwt_tokens import ed25519_pem, p256_pem
 
 PROD = {"APP_ENV": "production", "SECRET_KEY": "k" * 32, "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "SMS_BACKEND": "file", "SMS_OUTBOX_FILE": "/tmp/outbox.jsonl"}
+        "SMS_BACKEND": "file", "SMS_OUTBOX_FILE": "/tmp/outbox.jsonl",
+        "EMAIL_BACKEND": "file", "EMAIL_OUTBOX_FILE": "/tmp/mail.jsonl"}
 
 
 def public_pem(private_pem: str) -> str:

@@ -37,7 +37,8 @@ FIXED = {
 # Credentials: only ever in the Secret (the chart's or existingSecret).
 SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_SENTINEL_PASSWORD", "TWILIO_ACCOUNT_SID",
                    "TWILIO_AUTH_TOKEN", "SMS_WEBHOOK_SECRET", "TEST_PHONE_NUMBERS", "SECRET_KEY_FALLBACKS",
-                   "JWT_SIGNING_KEYS"}
+                   "JWT_SIGNING_KEYS",
+                   "SMTP_USERNAME", "SMTP_PASSWORD"}
 # Per pod, so in the Deployment's env, not the ConfigMap the migration Job shares.
 POD_SETTINGS = {"PROMETHEUS_MULTIPROC_DIR"}
 GUNICORN = {"GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT",
