@@ -18,6 +18,7 @@ from app.http.middleware import register_middleware
 from app.observability.logs import configure_logging
 from app.services.clock import Clock
 from app.startup import configure_flask, new_flask_app, settings_or_exit, with_development_secret
+from app.workers.launch import register_in_process_workers
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, sms: SmsSender | None = None) -> Flask:
@@ -37,4 +38,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     install_ip_limits(app, settings, client)
     register_error_handlers(app)
     register_commands(app)
+    register_in_process_workers(app)
     return app

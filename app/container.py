@@ -30,6 +30,7 @@ from app.services.phones import PhonePolicy
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenService, TokenTtls
 from app.services.users import UserService
+from app.stores.event_stream import RedisEventStream
 from app.stores.keys import KeyedHasher, Keys
 from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import OtpLimits, RedisOtpStore
@@ -63,15 +64,16 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     clock = clock or SystemClock()
     sms = sms or build_sms_sender(settings, client, clock)
     metrics = Metrics(settings.PROMETHEUS_MULTIPROC_DIR, sms.name)
-    audit = AuditTrail(db.session, clock, on_write_failure=metrics.audit_write_failures.inc)
-    events = Recorder(metrics=metrics, audit=audit, scope=FlaskRequestScope())
     keys = Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(settings.SECRET_KEY))
+    stream = RedisEventStream(client, keys, settings.EVENTS_STREAM_MAXLEN)
+    audit = AuditTrail(db.session)
+    events = Recorder(metrics=metrics, stream=stream, audit=audit, scope=FlaskRequestScope(), clock=clock)
     old_keys = tuple(Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(old)) for old in settings.SECRET_KEY_FALLBACKS)
     scripts = Scripts(client)
     passwords = Passwords(settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB, settings.ARGON2_PARALLELISM)
     users = UserService(session=db.session, passwords=passwords, events=events)
     tokens = TokenService(
-        store=RedisTokenStore(client=client, keys=keys, scripts=scripts, fallbacks=old_keys),
+        store=RedisTokenStore(client=client, keys=keys, scripts=scripts, stream=stream, fallbacks=old_keys),
         clock=clock,
         ttls=TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
                        settings.REFRESH_TOKEN_TTL_SECONDS),
@@ -79,7 +81,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     )
     texts = _sms_texts(settings)
     otp = OtpService(
-        store=RedisOtpStore(keys=keys, scripts=scripts, limits=_otp_limits(settings),
+        store=RedisOtpStore(keys=keys, scripts=scripts, limits=_otp_limits(settings), stream=stream,
                             fallbacks=old_keys),
         tokens=tokens,
         sender=sms,

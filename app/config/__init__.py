@@ -2,7 +2,8 @@
 
 `Settings` is one frozen dataclass composed of groups, one module each: `core`
 (environment, secrets, database, Redis, logging, HTTP edges), `auth` (codes,
-tokens, login, passwords) and `sms`. Every setting has a default or fails
+tokens, login, passwords), `sms` and `events` (the event stream, its
+drain and webhooks). Every setting has a default or fails
 start-up with one line that names it. Tests build their own with
 `Settings.from_env({...})` or `settings.replace(...)`; nothing reads
 `os.environ` after start-up.
@@ -24,11 +25,12 @@ from dataclasses import dataclass
 
 from app.config.auth import AuthSettings
 from app.config.base import ConfigError
+from app.config.events import EventSettings
 from app.config.sms import SmsSettings
 
 __all__ = ["ConfigError", "Settings"]
 
 
 @dataclass(frozen=True)
-class Settings(SmsSettings, AuthSettings):
+class Settings(EventSettings, SmsSettings, AuthSettings):
     """Every setting the service reads, typed. Field names match the env vars."""

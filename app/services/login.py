@@ -66,10 +66,11 @@ class LoginService:
             self._events.login("disabled", user.id)
             raise InvalidCredentials("The email or password is not right.")
         self._throttle.succeeded(email)
-        self._events.stage("login_ok", user.id)
         self._users.record_login(user, password)
         self._events.login("ok")
-        token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone), user.locale)
+        # login_ok is recorded with the pre-OTP token it reports, in one MULTI.
+        token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone), user.locale,
+                                           event=self._events.event("login_ok", user.id))
         result = LoginResult(token, self._tokens.ttls.pre_otp, phone_hint(user.phone), str(user.id))
         if not self._send_on_login:
             return result

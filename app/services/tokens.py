@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from app.problems import InvalidToken
 from app.services.clock import Clock
+from app.services.event_record import Event
 from app.services.events import Recorder
 from app.services.ports import TokenRecord, TokenStore
 
@@ -58,11 +59,14 @@ class TokenService:
         self._events = events
 
     def issue_pre_otp(self, user_id: str, phone: str, fixed_code: str | None = None,
-                      locale: str | None = None) -> str:
+                      locale: str | None = None, event: Event | None = None) -> str:
         """A pre-OTP token; `fixed_code` is the accepted code of a TEST_PHONE_NUMBERS entry,
-        `locale` the language saved at signup for the SMS."""
+        `locale` the language saved at signup for the SMS; `event` (login_ok) is recorded with it."""
         token = new_token()
-        self._store.create_pre(token, user_id, phone, self._clock.now() + self.ttls.pre_otp, fixed_code, locale)
+        self._store.create_pre(token, user_id, phone, self._clock.now() + self.ttls.pre_otp, fixed_code, locale,
+                               event=event)
+        if event is not None:
+            self._events.emitted(event)
         return token
 
     def mint_pair(self, session_id: str | None = None) -> MintedPair:
@@ -87,7 +91,7 @@ class TokenService:
         minted = self.mint_pair()
         status, user_id = self._store.rotate_refresh(
             raw_refresh, minted.access_token, minted.refresh_token, self._clock.now(),
-            minted.access_expires_at, minted.refresh_expires_at,
+            minted.access_expires_at, minted.refresh_expires_at, stamp=self._events.stamp(),
         )
         if status == "reused":
             # Someone holds a copy of a spent token: the whole chain is now revoked.
@@ -101,7 +105,7 @@ class TokenService:
         return minted.as_pair(user_id, self.ttls)
 
     def logout(self, raw_access: str) -> str:
-        user_id = self._store.revoke_chain_of(raw_access, self._clock.now())
+        user_id = self._store.revoke_chain_of(raw_access, self._clock.now(), stamp=self._events.stamp())
         if user_id is None:
             raise InvalidToken("Send a valid access token: Authorization: Bearer <access_token>.")
         self._events.logout(user_id)

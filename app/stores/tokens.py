@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import redis
 
+from app.services.event_record import Event, EventStamp
 from app.services.ports import TokenRecord
+from app.stores.event_stream import RedisEventStream
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
 
 class RedisTokenStore:
-    def __init__(self, client: redis.Redis, keys: Keys, scripts: Scripts, fallbacks: tuple[Keys, ...] = ()) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, scripts: Scripts, stream: RedisEventStream,
+                 fallbacks: tuple[Keys, ...] = ()) -> None:
         self._redis = client
+        self._stream = stream
         self._keys = keys
         self._scripts = scripts
         # Keys under old SECRET_KEYs, tried only when the current one misses.
         self._keysets = (keys, *fallbacks)
 
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
-                   fixed_code: str | None = None, locale: str | None = None) -> None:
+                   fixed_code: str | None = None, locale: str | None = None, event: Event | None = None) -> None:
+        """Stores a pre-OTP token; `event` (login_ok) is added in the same MULTI."""
         key = self._keys.token(raw_token)
         extra = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
         if locale:  # the SMS language, so that sending needs no database read
@@ -36,6 +41,8 @@ class RedisTokenStore:
             },
         )
         pipe.pexpireat(key, int(expires_at * 1000) + 1)
+        if event is not None:
+            self._stream.queue(pipe, event)
         pipe.execute()
 
     def get(self, raw_token: str) -> TokenRecord | None:
@@ -49,11 +56,13 @@ class RedisTokenStore:
         return TokenRecord(kind.decode(), uid.decode(), float(exp))
 
     def rotate_refresh(
-        self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float
+        self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float,
+        stamp: EventStamp | None = None,
     ) -> tuple[str, str]:
-        """('ok' | 'reused' | 'no_token', user id or '')."""
-        args = [repr(now), repr(access_exp), repr(refresh_exp), *self._keys.script_names()]
-        new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
+        """('ok' | 'reused' | 'no_token', user id or ''); ok and reused add their event under `stamp`."""
+        args = [repr(now), repr(access_exp), repr(refresh_exp), *self._keys.script_names(),
+                *self._stream.script_args(stamp)]
+        new_keys = [self._keys.token(new_access), self._keys.token(new_refresh), self._stream.key]
         result = first_hit(
             self._keysets,
             lambda keys: self._scripts.refresh(keys=[keys.token(raw_refresh), *new_keys], args=args),
@@ -61,12 +70,13 @@ class RedisTokenStore:
         )
         return as_text(result[0]), as_text(result[1]) if len(result) > 1 else ""
 
-    def revoke_chain_of(self, raw_access: str, now: float) -> str | None:
-        """Revokes the chain of a live access token; returns its user id, or None."""
+    def revoke_chain_of(self, raw_access: str, now: float, stamp: EventStamp | None = None) -> str | None:
+        """Revokes the chain of a live access token, adding the logout event under `stamp`;
+        returns its user id, or None."""
+        args = [repr(now), *self._keys.script_names(), *self._stream.script_args(stamp)]
         result = first_hit(
             self._keysets,
-            lambda keys: self._scripts.logout(keys=[keys.token(raw_access)],
-                                              args=[repr(now), *self._keys.script_names()]),
+            lambda keys: self._scripts.logout(keys=[keys.token(raw_access), self._stream.key], args=args),
             found,
         )
         return as_text(result[1]) if as_text(result[0]) == "ok" else None

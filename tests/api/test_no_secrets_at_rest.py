@@ -1,4 +1,5 @@
-"""After a full flow, no password, code or token is readable in Redis, the database or the logs."""
+"""After a full flow, no password, code or token is readable in Redis (the event stream too), the
+database (the drained audit rows too) or the logs."""
 
 import logging
 import re
@@ -6,6 +7,8 @@ import re
 from sqlalchemy import text
 
 from app.extensions import db
+from app.stores.keys import KeyNames
+from tests.support.app_state import drain
 from tests.support.flow import bearer
 
 
@@ -41,11 +44,18 @@ def test_no_plaintext_secrets_anywhere(app, flow, client, caplog):
             dump.extend(m.decode() for m in redis_client.zrange(key, 0, -1))
         elif kind == "string":
             dump.append(redis_client.get(key).decode(errors="replace"))
-        assert redis_client.ttl(key) > 0, f"{key!r} has no TTL"
+        if kind == "stream":  # the auth events: bounded by MAXLEN, not by a TTL (app/stores/keys.py)
+            assert key.decode() == KeyNames(prefix).events()
+            entries = redis_client.xrange(key)
+            dump.extend(f"{k.decode()}={v.decode()}" for _, fields in entries for k, v in fields.items())
+        else:
+            assert redis_client.ttl(key) > 0, f"{key!r} has no TTL"
     assert dump, "the flow left nothing in Redis to inspect"
 
+    drain(app)
     with app.app_context():
         rows = db.session.execute(text("SELECT * FROM users")).all()
+        rows += db.session.execute(text("SELECT * FROM auth_events")).all()
     dump.extend(str(value) for row in rows for value in row)
 
     dump.extend(record.getMessage() + str(record.__dict__) for record in caplog.records)

@@ -59,6 +59,8 @@ def test_events_lists_the_newest_first_and_obeys_limit(app, flow, clock):
     user = flow.signup()
     clock.advance(60)
     flow.login(user)
+    drained = run(app, "events", "drain", "--once")  # the worker's batch steps, until the stream is settled
+    assert drained.exit_code == 0 and drained.output.strip() == "settled 2 event(s)", drained.output
     result = run(app, "events", "--user", user["email"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -74,6 +76,7 @@ def test_events_purge_deletes_only_old_events(app, flow, clock):
     old = flow.signup()
     clock.advance(timedelta(days=91).total_seconds())
     recent = flow.signup()
+    assert run(app, "events", "drain", "--once").exit_code == 0
     result = run(app, "events", "purge", "--older-than", "90d")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("deleted 1 event(s) older than ")

@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHART_DIR = ROOT / "helm" / "otp-auth"
 RELEASE = "demo"
 NAMESPACE = "auth"
+API = f"{RELEASE}-otp-auth"  # the API's Deployment, Service, PDB (the workers' end in -worker)
+WORKER = f"{RELEASE}-otp-auth-worker"
 # The oldest Kubernetes the chart supports (Chart.yaml kubeVersion) and the newest schemas on hand.
 KUBE_VERSIONS = ("1.25.0", "1.33.0")
 
@@ -72,7 +74,14 @@ CONFIG_SAMPLES: dict[str, str] = {
     "PASSWORD_BREACH_CHECK": "true",
     "PASSWORD_BREACH_API_URL": "https://hibp-proxy.example.com/range/",
     "PASSWORD_BREACH_TIMEOUT_SECONDS": "1",
+    "EVENTS_STREAM_MAXLEN": "2000000",
+    "EVENTS_BATCH_SIZE": "500",
+    "EVENTS_CLAIM_IDLE_SECONDS": "120",
+    "EVENT_WEBHOOK_URL": "https://hooks.example.com/otp-auth",
+    "EVENT_WEBHOOK_MAX_AGE_SECONDS": "172800",
+    "EVENT_WEBHOOK_TIMEOUT_SECONDS": "3",
 }
+EVENT_WEBHOOK_SECRET = "whsec_" + "c2VjcmV0LW9mLXRoZS1ldmVudC13ZWJob29rLXRlc3Q="  # 32 bytes
 
 # Every setting of the app set through the chart's values (tests/deploy/test_chart.py
 # checks that each one reaches the app with a value other than its default).
@@ -80,7 +89,8 @@ EVERY_SETTING: dict[str, Any] = {
     "secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL, "secretKey": "e" * 48,
                 "redisSentinelPassword": "sentinel-pw", "twilioAccountSid": "AC" + "2" * 32,
                 "twilioAuthToken": "token", "smsWebhookSecret": "w" * 40,
-                "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40},
+                "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40,
+                "eventWebhookSecret": EVENT_WEBHOOK_SECRET},
     "sms": {
         "backend": "webhook",
         "backends": ["webhook", "twilio", "sns", "file"],
@@ -96,6 +106,7 @@ EVERY_SETTING: dict[str, Any] = {
     "redis": {"keyPrefix": "auth:", "sentinel": {"hosts": ["sentinel-0:26379", "sentinel-1:26379"],
                                                  "masterName": "otpmaster"}},
     "config": CONFIG_SAMPLES,
+    "worker": {"port": 9200},
 }
 
 # The value sets the tests render: the defaults (with only the two store URLs,
@@ -207,7 +218,7 @@ def app_environment(objs: list[dict[str, Any]], files: Path | None = None) -> di
     With `files`, the ConfigMaps the container mounts are written under it and
     settings that name a path inside them point there instead.
     """
-    pod = find(objs, "Deployment")["spec"]["template"]["spec"]
+    pod = find(objs, "Deployment", API)["spec"]["template"]["spec"]
     container = pod["containers"][0]
     env: dict[str, str] = {}
     for source in container["envFrom"]:

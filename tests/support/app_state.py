@@ -1,4 +1,5 @@
-"""Reading a test app's state: one metric series, its audit rows; and a code that is surely wrong."""
+"""Reading a test app's state: one metric series, its audit rows (after draining its event stream);
+and a code that is surely wrong."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuthEvent
+from app.workers.factory import build_workers, settle_all
 
 
 def sample(app: Flask, name: str, **labels: str) -> float:
@@ -15,8 +17,17 @@ def sample(app: Flask, name: str, **labels: str) -> float:
     return value or 0.0
 
 
+def drain(app: Flask) -> int:
+    """Settles the app's event stream as the worker would (its batch steps, run here and now, no
+    waiting): events to auth_events, and to the webhook when one is set. Returns the entries settled."""
+    with app.app_context():
+        found = app.extensions["otp_auth"]
+        return settle_all(build_workers(found, found.redis, lambda: db.engine, name="tests"))
+
+
 def audit_rows(app: Flask, user_id: str | None = None) -> list[AuthEvent]:
-    """The app's audit rows, oldest first, optionally of one user."""
+    """The app's audit rows, oldest first, optionally of one user, once its stream is drained."""
+    drain(app)
     with app.app_context():
         query = select(AuthEvent).order_by(AuthEvent.id)
         if user_id is not None:
