@@ -6,9 +6,12 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# The kubelet's probes and Prometheus reach the worker from outside its pod.
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104  # nosec B104
+
 
 def serve_health(port: int, alive: Callable[[], bool], metrics: Callable[[], tuple[bytes, str]],
-                 host: str = "0.0.0.0") -> ThreadingHTTPServer:  # noqa: S104 - probes and scrapes come from outside the pod
+                 host: str = ALL_INTERFACES) -> ThreadingHTTPServer:
     """Starts the server in a daemon thread and returns it (`shutdown()` stops it)."""
 
     class Handler(BaseHTTPRequestHandler):
