@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 
 from app.models import AuthEvent
+from app.services.clock import to_datetime
 from app.services.event_record import Event
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def event_row(item: Event) -> dict[str, Any]:
     return {
         "event_id": uuid.UUID(stamp.id), "user_id": _uuid(item.user_id), "event": item.type,
         "ip": stamp.ip or None, "user_agent": stamp.user_agent or None, "request_id": stamp.request_id or None,
-        "created_at": datetime.fromisoformat(stamp.occurred_at), "details": item.details or None,
+        "created_at": to_datetime(stamp.at), "details": item.details or None,
     }
 
 

@@ -4,25 +4,34 @@
 from __future__ import annotations
 
 import json
+import math
+import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
+from app.services.clock import isoformat_z, to_datetime
+
 # What a stream entry holds, in this order (app/stores/lua/common.lua writes the same names).
-FIELDS = ("id", "type", "occurred_at", "user_id", "ip", "user_agent", "request_id", "details")
+FIELDS = ("id", "type", "at", "user_id", "ip", "user_agent", "request_id", "details")
 
 
 @dataclass(frozen=True)
 class EventStamp:
     """Which event, when, from whom: everything but what happened, which a Lua step may decide.
 
-    `occurred_at` is ISO 8601 UTC with microseconds (`2027-01-15T08:00:00.250000Z`)."""
+    `at` is seconds since the epoch: the stream carries that, and only the workers spell it as
+    ISO 8601 (`occurred_at`), off the request path."""
 
     id: str
-    occurred_at: str
+    at: float
     ip: str = ""
     user_agent: str = ""
     request_id: str = ""
+
+    @property
+    def occurred_at(self) -> str:
+        """UTC, ISO 8601 with microseconds: `2027-01-15T08:00:00.250000Z`."""
+        return isoformat_z(to_datetime(self.at), "microseconds")
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,7 @@ class Event:
     def fields(self) -> dict[str, str]:
         """The stream entry."""
         s = self.stamp
-        return {"id": s.id, "type": self.type, "occurred_at": s.occurred_at, "user_id": self.user_id,
+        return {"id": s.id, "type": self.type, "at": repr(s.at), "user_id": self.user_id,
                 "ip": s.ip, "user_agent": s.user_agent, "request_id": s.request_id,
                 "details": encode_details(self.details)}
 
@@ -47,12 +56,12 @@ class Event:
     def from_fields(cls, raw: dict[bytes | str, bytes | str]) -> Event:
         """The event of a stream entry; KeyError or ValueError when it is not one."""
         values = {_text(key): _text(value) for key, value in raw.items()}
-        stamp = EventStamp(values["id"], values["occurred_at"], values.get("ip", ""), values.get("user_agent", ""),
-                           values.get("request_id", ""))
+        stamp = EventStamp(values["id"], float(values["at"]), values.get("ip", ""), values.get("user_agent", ""),
+                            values.get("request_id", ""))
         details = json.loads(values["details"]) if values.get("details") else {}
-        if not isinstance(details, dict) or not values["type"]:
+        if not isinstance(details, dict) or not values["type"] or not math.isfinite(stamp.at):
             raise ValueError("not an event")
-        datetime.fromisoformat(stamp.occurred_at)  # a malformed time fails here, not in the database
+        uuid.UUID(stamp.id)  # a malformed id fails here, not in the database
         return cls(stamp, values["type"], values.get("user_id", ""), details)
 
     def body(self) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from redis import RedisError
 
 from app.models.auth_event import USER_AGENT_MAX
 from app.observability.metrics import Metrics
-from app.services.clock import Clock, isoformat_z, to_datetime
+from app.services.clock import Clock
 from app.services.event_record import Event, EventStamp
 from app.services.ports import AuditSink, EventSink, RequestScope
 from app.services.rate_limits import RateLimitRule
@@ -49,8 +49,8 @@ class Recorder:
     def stamp(self) -> EventStamp:
         """A new event's id, time and request (client IP, user agent, request id)."""
         ip, user_agent = self._scope.client()
-        return EventStamp(str(uuid.uuid4()), isoformat_z(to_datetime(self._clock.now()), "microseconds"),
-                          ip or "", (user_agent or "")[:USER_AGENT_MAX], self._scope.request_id())
+        return EventStamp(str(uuid.uuid4()), self._clock.now(), ip or "", (user_agent or "")[:USER_AGENT_MAX],
+                          self._scope.request_id())
 
     def event(self, event_type: str, user_id: str | uuid.UUID | None, **details: Any) -> Event:
         return Event(self.stamp(), event_type, str(user_id) if user_id else "", details)

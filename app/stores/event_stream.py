@@ -44,7 +44,7 @@ class RedisEventStream:
         """ARGV for common.lua's `event_writer`: MAXLEN and the stamp, or a no-op."""
         if stamp is None:
             return list(_NO_EVENT)
-        return [self.maxlen, stamp.id, stamp.occurred_at, stamp.ip, stamp.user_agent, stamp.request_id]
+        return [self.maxlen, stamp.id, repr(stamp.at), stamp.ip, stamp.user_agent, stamp.request_id]
 
     def event_args(self, event: Event | None) -> list[str | int]:
         """For a step told its event whole (send_finish): type, user id, details, then the stamp."""

@@ -30,7 +30,9 @@ def test_an_event_carries_its_id_time_client_and_request(app, clock):
         app.preprocess_request()
         event = _recorder(app, app.extensions["otp_auth"].redis).event("sessions_revoked", None, by="cli")
     assert uuid.UUID(event.id).version == 4
+    assert event.stamp.at == clock.now()
     assert datetime.fromisoformat(event.stamp.occurred_at).timestamp() == clock.now()
+    assert event.stamp.occurred_at.endswith("Z")
     assert (event.stamp.ip, event.stamp.user_agent, event.stamp.request_id) == ("203.0.113.9", "agent/1.0", "req-42")
     assert event.fields()["details"] == '{"by":"cli"}'
 

@@ -73,14 +73,14 @@ end
 
 -- Returns a function that appends an auth event to the stream `key`, inside the step that
 -- made the change it reports (app/stores/event_stream.py). ARGV[at] .. ARGV[at + 5]: MAXLEN
--- (0: this call records nothing), event id, occurred_at, ip, user agent, request id.
+-- (0: this call records nothing), event id, time (epoch seconds), ip, user agent, request id.
 -- `details` is a table or an already encoded JSON object.
 local function event_writer(key, at)
   return function(kind, uid, details)
     if ARGV[at] == '0' then return end
     if type(details) == 'table' then details = cjson.encode(details) end
     redis.call('XADD', key, 'MAXLEN', '~', ARGV[at], '*',
-      'id', ARGV[at + 1], 'type', kind, 'occurred_at', ARGV[at + 2], 'user_id', uid or '',
+      'id', ARGV[at + 1], 'type', kind, 'at', ARGV[at + 2], 'user_id', uid or '',
       'ip', ARGV[at + 3], 'user_agent', ARGV[at + 4], 'request_id', ARGV[at + 5], 'details', details or '')
   end
 end
