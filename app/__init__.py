@@ -28,6 +28,7 @@ from app.startup import (
     with_development_secret,
     with_development_signing_key,
 )
+from app.workers.launch import register_in_process_workers
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, sms: SmsSender | None = None,
@@ -51,4 +52,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     install_ip_limits(app, settings, client)
     register_error_handlers(app)
     register_commands(app)
+    register_in_process_workers(app)
     return app

@@ -37,6 +37,7 @@ from app.services.sign_in_alerts import SignInAlerts
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenService, TokenTtls
 from app.services.users import UserService
+from app.stores.event_stream import RedisEventStream
 from app.stores.keys import KeyedHasher, Keys
 from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import OtpLimits, RedisOtpStore
@@ -79,15 +80,16 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     sms = sms or build_sms_sender(settings, client, clock)
     metrics = Metrics(settings.PROMETHEUS_MULTIPROC_DIR, sms.name)
     channel = build_email(settings, sms=sms, metrics=metrics, sender=email)
-    audit = AuditTrail(db.session, clock, on_write_failure=metrics.audit_write_failures.inc)
-    events = Recorder(metrics=metrics, audit=audit, scope=FlaskRequestScope())
     keys = Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(settings.SECRET_KEY))
+    stream = RedisEventStream(client, keys, settings.EVENTS_STREAM_MAXLEN)
+    audit = AuditTrail(db.session)
+    events = Recorder(metrics=metrics, stream=stream, audit=audit, scope=FlaskRequestScope(), clock=clock)
     old_keys = tuple(Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(old)) for old in settings.SECRET_KEY_FALLBACKS)
     scripts = Scripts(client)
     passwords = Passwords(settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB, settings.ARGON2_PARALLELISM)
     users = UserService(session=db.session, passwords=passwords, events=events)
     tokens = TokenService(
-        store=RedisTokenStore(client=client, keys=keys, scripts=scripts, fallbacks=old_keys),
+        store=RedisTokenStore(client=client, keys=keys, scripts=scripts, stream=stream, fallbacks=old_keys),
         clock=clock,
         ttls=TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
                        settings.REFRESH_TOKEN_TTL_SECONDS, settings.REFRESH_REUSE_GRACE_SECONDS),
@@ -100,7 +102,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     alerts = SignInAlerts(users=users, notices=channel.notices, events=events, run_later=after_response.run_later,
                           notify=settings.notify_new_sign_in)
     otp = OtpService(
-        store=RedisOtpStore(keys=keys, scripts=scripts, limits=_otp_limits(settings),
+        store=RedisOtpStore(keys=keys, scripts=scripts, limits=_otp_limits(settings), stream=stream,
                             fallbacks=old_keys),
         tokens=tokens,
         sender=sms,
@@ -126,9 +128,9 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         events=events,
     )
     policy = _password_policy(settings)
-    selfservice = build_selfservice(session=db.session, keys=keys, old_keys=old_keys, scripts=scripts, users=users,
-                                    passwords=passwords, policy=policy, throttle=throttle, tokens=tokens, audit=audit,
-                                    clock=clock, events=events)
+    selfservice = build_selfservice(session=db.session, client=client, keys=keys, old_keys=old_keys, scripts=scripts,
+                                    users=users, passwords=passwords, policy=policy, throttle=throttle, tokens=tokens,
+                                    audit=audit, clock=clock, events=events)
     return Services(
         settings=settings,
         redis=client,

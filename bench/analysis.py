@@ -8,17 +8,19 @@ from typing import Any
 
 from bench.endpoints import ARGON2_BOUND
 
-# endpoint → (baseline, least acceptable ratio); from the project's issue 8.
+# endpoint → (baseline, least acceptable ratio); from the project's issue 13 (issue 8 asked 0.70/0.50).
 TARGETS: dict[str, tuple[str, float]] = {
-    "auth-check": ("A", 0.70),
+    "auth-check": ("A", 0.85),
     "refresh": ("A", 0.70),
-    "send-otp": ("A", 0.50),
-    "validate-otp": ("A", 0.50),
+    "send-otp": ("A", 0.60),
+    "validate-otp": ("A", 0.70),
     "login": ("B", 0.85),
 }
-# At most this many Redis round trips, and SQL allowed or not (reads only for send/validate).
+# At most this many Redis round trips, and SQL allowed or not: since issue 13 their events ride the
+# Redis step, so none of them touches the database.
 COST_TARGETS: dict[str, tuple[int, str]] = {
-    "auth-check": (2, "none"), "refresh": (2, "none"), "send-otp": (2, "no reads"), "validate-otp": (2, "no reads"),
+    "auth-check": (1, "none"), "refresh": (1, "none"), "send-otp": (2, "none"), "validate-otp": (1, "none"),
+    "logout": (1, "none"),
 }
 LOGINS_PER_HOUR = 1_000_000
 HEADROOM = 0.6  # plan pods to run at 60% of measured capacity

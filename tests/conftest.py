@@ -6,6 +6,7 @@ TEST_DATABASE_URL is set (.ci/run sets it; with CI=true it must be).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import flask_migrate
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -22,6 +24,7 @@ from app.config import Settings
 from app.extensions import db
 from app.models import AuthEvent, User
 from app.services.clock import ManualClock
+from app.stores.keys import KeyNames
 from tests.support.email import RecordingEmailSender
 from tests.support.flow import AuthFlow
 from tests.support.servers import RedisProcess, in_ci, postgres_database
@@ -153,6 +156,11 @@ def make_app(env: dict[str, str], clock: ManualClock, sms: RecordingSmsSender,
             db.session.query(AuthEvent).delete()
             db.session.commit()
             db.engine.dispose()
+        # The event keys have no TTL (they are bounded by length): a shared test Redis must not keep them.
+        keys = KeyNames(app.extensions["otp_auth"].settings.REDIS_KEY_PREFIX)
+        with contextlib.suppress(redis.RedisError):  # a test may have stopped its private Redis
+            app.extensions["otp_auth"].redis.delete(keys.events(), keys.webhook_retries(),
+                                                    keys.webhook_dead_letters())
         app.extensions["otp_auth"].redis.close()
 
 

@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from app.cli import event_workers  # noqa: F401 - adds `events drain` and `events redrive` to the events group
 from app.cli.accounts import events, sessions, users
 from app.cli.config_check import check_config
 

@@ -2,9 +2,10 @@
 
 `Settings` is one frozen dataclass composed of groups, one module each: `core`
 (environment, secrets, database, Redis, logging, HTTP edges), `auth` (codes,
-tokens, login, passwords), `sms`, `tokens` (access-token format, JWT keys), `email` and
-`selfservice` (what a signed-in user is told). Every setting has a default or fails start-up with
-one line that names it. Tests build their own with
+tokens, login, passwords), `sms`, `tokens` (access-token format, JWT keys), `email`,
+`selfservice` (what a signed-in user is told) and `events` (the event stream, its drain and
+webhooks). Every setting has a default or fails start-up with one line that names it. Tests build
+their own with
 `Settings.from_env({...})` or `settings.replace(...)`; nothing reads
 `os.environ` after start-up.
 
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from app.config.auth import AuthSettings
 from app.config.base import ConfigError
 from app.config.email import EmailSettings
+from app.config.events import EventSettings
 from app.config.selfservice import SelfServiceSettings
 from app.config.sms import SmsSettings
 from app.config.tokens import TokenSettings
@@ -34,5 +36,5 @@ __all__ = ["ConfigError", "Settings"]
 
 
 @dataclass(frozen=True)
-class Settings(SelfServiceSettings, EmailSettings, TokenSettings, SmsSettings, AuthSettings):
+class Settings(EventSettings, SelfServiceSettings, EmailSettings, TokenSettings, SmsSettings, AuthSettings):
     """Every setting the service reads, typed. Field names match the env vars."""

@@ -15,3 +15,6 @@ class FlaskRequestScope:
     def identify(self, user_id: str) -> None:
         if has_request_context():
             g.user_id = user_id
+
+    def request_id(self) -> str:
+        return str(g.get("request_id", "")) if has_request_context() else ""

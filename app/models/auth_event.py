@@ -24,14 +24,19 @@ class AuthEvent(Model):
         Index("ix_auth_events_user_id_created_at", "user_id", "created_at"),
         # Purging by age (`flask events purge`) needs no table scan.
         Index("ix_auth_events_created_at", "created_at"),
+        # One row per event however often the drain writes a batch (INSERT ... ON CONFLICT DO NOTHING).
+        # Rows from before the event stream have none; NULLs never collide.
+        Index("ux_auth_events_event_id", "event_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     # No foreign key: the trail outlives the account and costs no extra lookup on insert.
     user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     event: Mapped[str] = mapped_column(String(32))
     ip: Mapped[str | None] = mapped_column(String(45), nullable=True)
     user_agent: Mapped[str | None] = mapped_column(String(USER_AGENT_MAX), nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 

@@ -25,6 +25,7 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
 from app.config import ConfigError
+from app.observability.worker_metrics import WorkerMetrics
 from app.services.rate_limits import RateLimitRule
 
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -82,10 +83,20 @@ class Metrics:
             "otp_auth_messages_sent", "Emails and notice texts handed to their backend, by channel, template "
             "and result (SMS codes are otp_auth_otp_sent).", ["channel", "template", "result"], registry=registry)
         self.audit_write_failures = Counter(
-            "otp_auth_audit_write_failures", "Audit rows that could not be written.", registry=registry)
+            "otp_auth_audit_write_failures", "Auth events kept nowhere: neither the stream nor the table took them.",
+            registry=registry)
+        self.events_recorded = Counter(
+            "otp_auth_events_recorded", "Auth events recorded (on the stream, or in the table when Redis failed).",
+            ["type"], registry=registry)
+        self.events_not_on_stream = Counter(
+            "otp_auth_events_not_on_stream", "Auth events Redis did not take: their row was written directly, "
+            "their webhook is missed.", registry=registry)
         self.dependency_up = Gauge(
             "otp_auth_dependency_up", "1 when the dependency answered the last readiness check, else 0.",
             ["dependency"], multiprocess_mode="mostrecent", registry=registry)
+        # Moved by the event workers (app/workers/), wherever they run: `flask events drain` serves them
+        # on EVENTS_WORKER_PORT; in development they run inside the app and show on its /metrics.
+        self.workers = WorkerMetrics(registry)
         self._zero_series(sms_provider)
         if not multiproc_dir:
             # Per-process figures mean nothing once summed across workers.

@@ -1,4 +1,10 @@
-"""The audit trail in `auth_events`: one insert per event, in the caller's transaction where it has one."""
+"""The audit trail in `auth_events`: the rows a request writes itself, and reading and pruning them.
+
+Most rows are written by the drain worker (app/workers/drain.py) from the event stream. A request
+writes one itself only where it commits SQL anyway (signup, admin commands: the row joins that
+transaction, and the event is published to the stream once it commits), or when the stream did
+not take an event (Redis down): the row is then inserted at once, so the event is still kept.
+"""
 
 from __future__ import annotations
 
@@ -8,65 +14,74 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, delete, select, update
+from sqlalchemy import CursorResult, Table, delete, event, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 
 from app.models import AuthEvent
-from app.models.auth_event import USER_AGENT_MAX
-from app.services.clock import Clock, to_datetime
+from app.services.clock import to_datetime
+from app.services.event_record import Event
 
 log = logging.getLogger(__name__)
 # SQLAlchemy types a model's __table__ as a FromClause; a declarative model's is its Table.
 _INSERT = cast(Table, AuthEvent.__table__).insert()
+# Callbacks waiting for the commit of the session they were staged in (Session.info).
+_AFTER_COMMIT = "otp_auth.after_commit"
 
 
 def _uuid(user_id: str | uuid.UUID | None) -> uuid.UUID | None:
-    if user_id is None or isinstance(user_id, uuid.UUID):
-        return user_id
+    if not user_id or isinstance(user_id, uuid.UUID):
+        return user_id or None
     try:
         return uuid.UUID(user_id)
     except ValueError:
         return None
 
 
+def event_row(item: Event) -> dict[str, Any]:
+    """The `auth_events` row of an event."""
+    stamp = item.stamp
+    return {
+        "event_id": uuid.UUID(stamp.id), "user_id": _uuid(item.user_id), "event": item.type,
+        "ip": stamp.ip or None, "user_agent": stamp.user_agent or None, "request_id": stamp.request_id or None,
+        "created_at": to_datetime(stamp.at), "details": item.details or None,
+    }
+
+
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        callback()
+
+
+def _forget_after_commit(session: Session, _previous: object = None) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+
+
 class AuditTrail:
     # scoped_session[Any]: Flask-SQLAlchemy's db.session is scoped over its own Session subclass.
-    def __init__(self, session: Session | scoped_session[Any], clock: Clock,
-                 on_write_failure: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, session: Session | scoped_session[Any]) -> None:
         self._session = session
-        self._clock = clock
-        self._on_write_failure = on_write_failure
+        # Every Session of the process: the callbacks themselves live on each session's info.
+        if not event.contains(Session, "after_commit", _run_after_commit):
+            event.listen(Session, "after_commit", _run_after_commit)
+            event.listen(Session, "after_soft_rollback", _forget_after_commit)
 
-    def stage(self, event: str, user_id: str | uuid.UUID | None, ip: str | None = None,
-              user_agent: str | None = None, details: dict[str, Any] | None = None) -> None:
-        """Adds the row to the session; the caller's own commit writes it (or its rollback drops it)."""
-        self._session.add(AuthEvent(**self._row(event, user_id, ip, user_agent, details)))
+    def stage(self, event: Event, after_commit: Callable[[], None]) -> None:
+        """Adds the row to the session; its commit writes it and then runs `after_commit`
+        (a rollback drops both)."""
+        self._session.add(AuthEvent(**event_row(event)))
+        self._session.info.setdefault(_AFTER_COMMIT, []).append(after_commit)
 
-    def _row(self, event: str, user_id: str | uuid.UUID | None, ip: str | None, user_agent: str | None,
-             details: dict[str, Any] | None) -> dict[str, Any]:
-        return {
-            "user_id": _uuid(user_id), "event": event, "ip": ip,
-            "user_agent": user_agent[:USER_AGENT_MAX] if user_agent else None,
-            "created_at": to_datetime(self._clock.now()), "details": details or None,
-        }
-
-    def write(self, event: str, user_id: str | uuid.UUID | None, ip: str | None = None,
-              user_agent: str | None = None, details: dict[str, Any] | None = None) -> None:
-        """Inserts the row in a transaction of its own, for requests that have none (the Redis-only paths).
-
-        A database outage must not undo what Redis already did (a spent code, minted tokens):
-        the row is given up, logged and counted instead of failing the request.
-        """
-        # A Core INSERT, not an ORM object: on these hot paths the unit of work cost more
-        # CPU than the rest of the request (docs/benchmarks.md).
+    def write(self, event: Event) -> bool:
+        """Inserts the row in a transaction of its own; False (logged) when the database fails."""
         try:
-            self._session.execute(_INSERT, [self._row(event, user_id, ip, user_agent, details)])
+            self._session.execute(_INSERT, [event_row(event)])
             self._session.commit()
         except SQLAlchemyError as error:
             self._session.rollback()
-            log.warning("audit row not written", extra={"event": event, "error": type(error).__name__})
-            self._on_write_failure()
+            log.warning("audit row not written", extra={"event": event.type, "error": type(error).__name__})
+            return False
+        return True
 
     def latest(self, user_id: str | uuid.UUID, limit: int) -> list[AuthEvent]:
         """The user's most recent events, newest first."""

@@ -8,6 +8,8 @@ for a new signup as soon as the row is gone.
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, scoped_session
 
@@ -16,10 +18,17 @@ from app.services.events import Recorder
 from app.services.ports import AccountRecords, AuditHistory
 
 
+class ErasureMarks(Protocol):
+    """Tells the event drain which accounts are gone (app/stores/erasures.py)."""
+
+    def mark(self, user_id: str) -> None: ...
+
+
 class AccountErasure:
-    def __init__(self, *, session: Session | scoped_session[Session], records: AccountRecords, audit: AuditHistory,
-                 events: Recorder) -> None:
+    def __init__(self, *, session: Session | scoped_session[Any], records: AccountRecords, marks: ErasureMarks,
+                 audit: AuditHistory, events: Recorder) -> None:
         self._session = session
+        self._marks = marks
         self._records = records
         self._audit = audit
         self._events = events
@@ -30,6 +39,8 @@ class AccountErasure:
         user_id, email, phone = str(user.id), user.email, user.phone
         # Redis first, so no token outlives the row; a failure here leaves the account whole to retry.
         ended = self._records.purge(user_id, email, phone)
+        # Before the rows are scrubbed: an event still in the stream then lands scrubbed (the drain).
+        self._marks.mark(user_id)
         self._audit.forget(user_id, (email, phone, phone.lstrip("+")))
         self._session.execute(delete(User).where(User.id == user.id))
         self._events.account_deleted(user_id, by=by, sessions=len(ended))

@@ -66,12 +66,12 @@ class LoginService:
             self._events.login("disabled", user.id)
             raise InvalidCredentials("The email or password is not right.")
         self._throttle.succeeded(email)
-        self._events.stage("login_ok", user.id)
         first_login = user.last_login_at is None
         self._users.record_login(user, password)
         self._events.login("ok")
+        # login_ok is recorded with the pre-OTP token it reports, in one MULTI.
         token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone), user.locale,
-                                           first_login)
+                                           first_login, event=self._events.event("login_ok", user.id))
         result = LoginResult(token, self._tokens.ttls.pre_otp, phone_hint(user.phone), str(user.id))
         if not self._send_on_login:
             return result

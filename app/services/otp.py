@@ -94,7 +94,8 @@ class OtpService:
             locale = self._texts.choose(saved_locale, languages)
             provider, seconds = self._deliver(pre_token, member, phone, self.message(code, locale), user_id)
             log.info("otp sent", extra={"provider": provider, "locale": locale, "user_id": user_id})
-        self._store.finish_send(pre_token, member, delivered=True)
+        self._store.finish_send(pre_token, member, delivered=True,
+                                event=self._events.event("otp_sent", user_id, provider=provider))
         self._events.otp_sent(user_id, provider, ok=True, seconds=seconds)
         return SendResult(phone_hint(phone), cfg.ttl, cfg.resend_cooldown, user_id,
                           "" if provider == TEST_NUMBER_PROVIDER else provider)
@@ -102,19 +103,22 @@ class OtpService:
     def _deliver(self, pre_token: str, member: str, phone: str, body: str, user_id: str) -> tuple[str, float]:
         """Sends the SMS; returns the provider that took it and its latency. On any failure the reservation
         is undone, so no cooldown is charged."""
-        delivered = False
+        settled = False
         started = time.perf_counter()
         try:
             provider = delivered_by(self._sender, phone, body)
-            delivered = True
+            settled = True
             return provider, time.perf_counter() - started
         except SmsDeliveryError as error:
-            failed = error.provider or self._sender.name
+            failed, seconds = error.provider or self._sender.name, time.perf_counter() - started
             log.warning("sms delivery failed", extra={"provider": failed, "reason": str(error)})
-            self._events.otp_sent(user_id, failed, ok=False, seconds=time.perf_counter() - started, error=str(error))
+            event = self._events.event("otp_send_failed", user_id, provider=failed, error=str(error)[:200])
+            self._store.finish_send(pre_token, member, delivered=False, event=event)
+            settled = True
+            self._events.otp_sent(user_id, failed, ok=False, seconds=seconds, error=str(error))
             raise SmsUnavailable("The SMS provider did not take the message; try again.", retry_after=1) from None
         finally:
-            if not delivered:
+            if not settled:
                 self._store.finish_send(pre_token, member, delivered=False)
 
     def verify(self, pre_token: str, code: str, ip: str = "", user_agent: str = "") -> TokenPair:
@@ -125,7 +129,7 @@ class OtpService:
         answer = self._store.verify(
             pre_token, code, now, secrets.token_hex(8), minted.session_id,
             minted.access_ref, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at, origin,
-        )
+            stamp=self._events.stamp())
         # Every verdict but no_token names the login's user last.
         user_id = answer.values[-1] if answer.values else ""
         if answer.status in _CHECK_RESULTS:

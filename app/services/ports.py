@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from app.services.event_record import Event, EventStamp
 
 if TYPE_CHECKING:  # annotations only: the models are the database's, the services only read them
     from app.models import AuthEvent
@@ -84,25 +86,27 @@ class OtpStore(Protocol):
     def reserve_send(self, raw_token: str, code: str, now: float, code_expires_at: float, member: str,
                      client_ip: str = "") -> StoreAnswer: ...
 
-    def finish_send(self, raw_token: str, member: str, delivered: bool) -> None: ...
+    def finish_send(self, raw_token: str, member: str, delivered: bool, event: Event | None = None) -> None: ...
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
                new_access: AccessRef, new_refresh: str, access_exp: float, refresh_exp: float,
-               origin: SessionOrigin) -> StoreAnswer: ...
+               origin: SessionOrigin, stamp: EventStamp | None = None) -> StoreAnswer: ...
 
 
 class TokenStore(Protocol):
     """Token records and their sessions (TokenService)."""
 
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
-                   fixed_code: str | None = None, locale: str | None = None, first_login: bool = False) -> None: ...
+                   fixed_code: str | None = None, locale: str | None = None, first_login: bool = False,
+                   event: Event | None = None) -> None: ...
 
     def get(self, token: AccessRef) -> TokenRecord | None: ...
 
     def rotate_refresh(self, raw_refresh: str, new_access: AccessRef, new_refresh: str, now: float,
-                       access_exp: float, refresh_exp: float, grace: float = 0) -> StoreAnswer: ...
+                       access_exp: float, refresh_exp: float, grace: float = 0,
+                       stamp: EventStamp | None = None) -> StoreAnswer: ...
 
-    def revoke_chain_of(self, access: AccessRef, now: float) -> str | None: ...
+    def revoke_chain_of(self, access: AccessRef, now: float, stamp: EventStamp | None = None) -> str | None: ...
 
     def block_user(self, user_id: str, seconds: int) -> None: ...
 
@@ -148,14 +152,22 @@ class SmsBudget(Protocol):
     def refused(self, retry_after: float) -> None: ...
 
 
+class EventSink(Protocol):
+    """The auth-event stream (Recorder): events appended in one round trip."""
+
+    def add(self, events: Sequence[Event]) -> None:
+        """Raises an error of the store when it does not take them."""
+
+
 class AuditSink(Protocol):
-    """Audit rows, staged in the caller's transaction or written on their own (Recorder)."""
+    """Audit rows written by the request itself (Recorder): staged in the caller's transaction,
+    or inserted on their own when the stream cannot take an event."""
 
-    def stage(self, event: str, user_id: str | uuid.UUID | None, ip: str | None = None,
-              user_agent: str | None = None, details: dict[str, Any] | None = None) -> None: ...
+    def stage(self, event: Event, after_commit: Callable[[], None]) -> None:
+        """Adds the row to the caller's transaction; `after_commit` runs once that commits."""
 
-    def write(self, event: str, user_id: str | uuid.UUID | None, ip: str | None = None,
-              user_agent: str | None = None, details: dict[str, Any] | None = None) -> None: ...
+    def write(self, event: Event) -> bool:
+        """Inserts the row at once; False when the database did not take it."""
 
 
 class AuditHistory(Protocol):
@@ -178,3 +190,6 @@ class RequestScope(Protocol):
 
     def identify(self, user_id: str) -> None:
         """Names the user the current request is about, for its access-log line."""
+
+    def request_id(self) -> str:
+        """The current request's id (X-Request-ID), or "" outside a request."""

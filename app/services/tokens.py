@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from app.problems import InvalidToken
 from app.services.access_tokens import AccessTokens, new_token
 from app.services.clock import Clock
+from app.services.event_record import Event
 from app.services.events import Recorder
 from app.services.ports import AccessRef, TokenRecord, TokenStore
 
@@ -71,12 +72,15 @@ class TokenService:
         self._forward_jwt = forward_jwt
 
     def issue_pre_otp(self, user_id: str, phone: str, fixed_code: str | None = None,
-                      locale: str | None = None, first_login: bool = False) -> str:
+                      locale: str | None = None, first_login: bool = False, event: Event | None = None) -> str:
         """A pre-OTP token; `fixed_code` is the accepted code of a TEST_PHONE_NUMBERS entry,
-        `locale` the language saved at signup for the SMS; `first_login` marks the account's first."""
+        `locale` the language saved at signup for the SMS; `first_login` marks the account's first;
+        `event` (login_ok) is recorded with it."""
         token = new_token()
         self._store.create_pre(token, user_id, phone, self._clock.now() + self.ttls.pre_otp, fixed_code, locale,
-                               first_login)
+                               first_login, event=event)
+        if event is not None:
+            self._events.emitted(event)
         return token
 
     def mint_pair(self, session_id: str | None = None, amr: tuple[str, ...] = SIGN_IN_AMR) -> MintedPair:
@@ -125,6 +129,7 @@ class TokenService:
         answer = self._store.rotate_refresh(
             raw_refresh, minted.access_ref, minted.refresh_token, self._clock.now(),
             minted.access_expires_at, minted.refresh_expires_at, self.ttls.refresh_grace,
+            stamp=self._events.stamp(),
         )
         if answer.status == "reused":
             # Someone holds a copy of a spent token: the whole chain is now revoked.
@@ -140,7 +145,8 @@ class TokenService:
 
     def logout(self, raw_access: str) -> str:
         found = self._access.ref_of(raw_access)
-        user_id = self._store.revoke_chain_of(found[0], self._clock.now()) if found else None
+        user_id = (self._store.revoke_chain_of(found[0], self._clock.now(), stamp=self._events.stamp())
+                   if found else None)
         if user_id is None:
             raise InvalidToken("Send a valid access token: Authorization: Bearer <access_token>.")
         self._events.logout(user_id)

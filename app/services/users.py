@@ -32,7 +32,8 @@ class UserService:
         user = User(id=uuid.uuid4(), email=normalize_email(email), phone=phone,
                     password_hash=self._passwords.hash(password), locale=locale)
         self._session.add(user)
-        self._events.stage("signup", user.id)  # one commit writes the account and its audit row
+        # One commit writes the account and its audit row; the event goes on the stream after it.
+        self._events.stage("signup", user.id)
         try:
             self._commit_keeping(user)
         except IntegrityError:
@@ -53,9 +54,7 @@ class UserService:
         return self._session.get(User, key)
 
     def record_login(self, user: User, password: str) -> None:
-        """Stamps the login and upgrades a hash made with outdated Argon2 parameters.
-
-        The commit also writes whatever the caller staged (the login_ok audit row)."""
+        """Stamps the login and upgrades a hash made with outdated Argon2 parameters."""
         if self._passwords.needs_rehash(user.password_hash):
             user.password_hash = self._passwords.hash(password)
         user.last_login_at = utc_now()

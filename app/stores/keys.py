@@ -88,6 +88,21 @@ class KeyNames:
         """Flask-Limiter's key prefix for the per-IP limits of /signup and /login."""
         return f"{self.prefix}iplimit"
 
+    # The event keys carry no TTL: a TTL could drop events no worker has taken yet. The stream and
+    # the dead letters are bounded by MAXLEN (EVENTS_STREAM_MAXLEN), the retries by
+    # EVENT_WEBHOOK_MAX_AGE_SECONDS (a retry older than that becomes a dead letter).
+    def events(self) -> str:
+        """The Redis Stream of auth events (consumer groups "audit" and "webhooks")."""
+        return f"{self.prefix}events"
+
+    def webhook_retries(self) -> str:
+        """Events whose webhook failed, scored by the time of their next attempt."""
+        return f"{self.prefix}events:webhooks:retry"
+
+    def webhook_dead_letters(self) -> str:
+        """A stream of the events the webhook never accepted within its max age."""
+        return f"{self.prefix}events:webhooks:dead"
+
     def script_names(self) -> list[str]:
         """What the scripts need to name the keys of ids they read inside Redis (a chain's
         session id, a token's user id): the text before and after the id in a chain key, a
@@ -117,6 +132,11 @@ class Keys(KeyNames):
 
     def login_failures(self, email: str) -> str:
         return f"{self.prefix}loginfail:{self._hasher.digest('email', email)}"
+
+    def erased(self, user_id: str) -> str:
+        """Marks a deleted account for the drain (app/stores/erasures.py); named by a keyed hash,
+        so nothing left in Redis names the account."""
+        return f"{self.prefix}erased:{self._hasher.digest('erased', user_id)}"
 
     def ip_sends(self, client_ip: str) -> str:
         if not client_ip:

@@ -6,7 +6,9 @@ import math
 from dataclasses import dataclass
 from typing import cast
 
+from app.services.event_record import Event, EventStamp
 from app.services.ports import AccessRef, SessionOrigin, StoreAnswer
+from app.stores.event_stream import RedisEventStream
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
@@ -31,8 +33,10 @@ class OtpLimits:
 
 
 class RedisOtpStore:
-    def __init__(self, keys: Keys, scripts: Scripts, limits: OtpLimits, fallbacks: tuple[Keys, ...] = ()) -> None:
+    def __init__(self, keys: Keys, scripts: Scripts, limits: OtpLimits, stream: RedisEventStream,
+                 fallbacks: tuple[Keys, ...] = ()) -> None:
         self._keys = keys
+        self._stream = stream
         self._scripts = scripts
         self._limits = limits
         # A pre-OTP token made under an old SECRET_KEY is found, and its code hashed, under that key.
@@ -65,27 +69,29 @@ class RedisOtpStore:
 
         return _answer(first_hit(self._keysets, attempt, found))
 
-    def finish_send(self, raw_token: str, member: str, delivered: bool) -> None:
-        """Settles the reservation; a failed send gives back its cooldown, caps and SMS budget."""
+    def finish_send(self, raw_token: str, member: str, delivered: bool, event: Event | None = None) -> None:
+        """Settles the reservation; a failed send gives back its cooldown, caps and SMS budget.
+        `event` (otp_sent or otp_send_failed) is added in the same step, if a reservation was settled."""
+        args = [member, "ok" if delivered else "failed", *self._stream.event_args(event)]
         first_hit(
             self._keysets,
-            lambda keys: self._scripts.send_finish(
-                keys=[keys.token(raw_token)], args=[member, "ok" if delivered else "failed"]
-            ),
+            lambda keys: self._scripts.send_finish(keys=[keys.token(raw_token), self._stream.key], args=args),
             lambda settled: int(settled) == 1,
         )
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
                new_access: AccessRef, new_refresh: str, access_exp: float, refresh_exp: float,
-               origin: SessionOrigin) -> StoreAnswer:
+               origin: SessionOrigin, stamp: EventStamp | None = None) -> StoreAnswer:
         """'ok' carries ('1' if the device is new to the account else '0', user id); the pre-OTP
-        token is spent, the pair minted and the session recorded with `origin`."""
+        token is spent, the pair minted and the session recorded with `origin`. A verdict on a
+        code adds its event (otp_ok, otp_failed, otp_exceeded) under `stamp` in the same step."""
         lim = self._limits
         # The new session is always written under the current SECRET_KEY.
-        new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
+        new_keys = [self._keys.token(new_access), self._keys.token(new_refresh), self._stream.key]
         device = self._keys.device(origin.device) if origin.device else ""
         session: list[str | int] = [origin.ip, origin.user_agent, ",".join(origin.amr), origin.kind, device,
                                    DEVICE_MEMORY_SECONDS]
+        event_args = self._stream.script_args(stamp)
 
         def attempt(keys: Keys) -> list[bytes]:
             token_key = keys.token(raw_token)
@@ -93,7 +99,7 @@ class RedisOtpStore:
                 keys=[token_key, *new_keys],
                 args=[repr(now), keys.otp_digest(token_key, code), lim.max_attempts, lim.account_max_failures,
                       lim.account_window, member, session_id, repr(access_exp), repr(refresh_exp), *session,
-                      *self._keys.script_names()],
+                      *self._keys.script_names(), *event_args],
             ))
 
         return _answer(first_hit(self._keysets, attempt, found))

@@ -10,7 +10,7 @@ from redis.commands.core import Script
 
 # One entry a file of lua/ (common.lua aside, which every script starts with).
 SCRIPT_NAMES = ("login_begin", "send_reserve", "send_finish", "otp_verify", "refresh", "logout", "revoke_user",
-                "breaker_acquire", "breaker_report", "sessions_list", "session_end")
+                "breaker_acquire", "breaker_report", "sessions_list", "session_end", "webhook_claim")
 
 
 def _load(client: redis.Redis, name: str) -> Script:
@@ -39,6 +39,7 @@ class Scripts:
     breaker_report: Script
     sessions_list: Script
     session_end: Script
+    webhook_claim: Script
 
 
 def as_text(value: bytes | str | int) -> str:

@@ -5,21 +5,27 @@ from __future__ import annotations
 import redis
 from redis.typing import EncodableT, FieldT
 
+from app.services.event_record import Event, EventStamp
 from app.services.ports import AccessRef, StoreAnswer, TokenRecord
+from app.stores.event_stream import RedisEventStream
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
 
 class RedisTokenStore:
-    def __init__(self, client: redis.Redis, keys: Keys, scripts: Scripts, fallbacks: tuple[Keys, ...] = ()) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, scripts: Scripts, stream: RedisEventStream,
+                 fallbacks: tuple[Keys, ...] = ()) -> None:
         self._redis = client
+        self._stream = stream
         self._keys = keys
         self._scripts = scripts
         # Keys under old SECRET_KEYs, tried only when the current one misses.
         self._keysets = (keys, *fallbacks)
 
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
-                   fixed_code: str | None = None, locale: str | None = None, first_login: bool = False) -> None:
+                   fixed_code: str | None = None, locale: str | None = None, first_login: bool = False,
+                   event: Event | None = None) -> None:
+        """Stores a pre-OTP token; `event` (login_ok) is added in the same MULTI."""
         key = self._keys.token(raw_token)
         extra: dict[FieldT, EncodableT] = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
         if locale:  # the SMS language, so that sending needs no database read
@@ -43,6 +49,8 @@ class RedisTokenStore:
         pending = self._keys.user_pre_tokens(user_id)
         pipe.sadd(pending, key)
         pipe.pexpireat(pending, int(expires_at * 1000) + 1)
+        if event is not None:
+            self._stream.queue(pipe, event)
         pipe.execute()
 
     def get(self, token: AccessRef) -> TokenRecord | None:
@@ -57,11 +65,14 @@ class RedisTokenStore:
                            tuple(as_text(amr or b"").split()))
 
     def rotate_refresh(self, raw_refresh: str, new_access: AccessRef, new_refresh: str, now: float,
-                       access_exp: float, refresh_exp: float, grace: float = 0) -> StoreAnswer:
+                       access_exp: float, refresh_exp: float, grace: float = 0,
+                       stamp: EventStamp | None = None) -> StoreAnswer:
         """'ok' | 'grace' (user id, session id, amr) | 'reused' (user id) | 'no_token'; 'grace': a used
-        token came back within `grace` seconds of its first use and got a fresh pair too."""
-        args = [repr(now), repr(access_exp), repr(refresh_exp), repr(grace), *self._keys.script_names()]
-        new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
+        token came back within `grace` seconds of its first use and got a fresh pair too. ok, grace
+        and reused add their event under `stamp`."""
+        args = [repr(now), repr(access_exp), repr(refresh_exp), repr(grace), *self._keys.script_names(),
+                *self._stream.script_args(stamp)]
+        new_keys = [self._keys.token(new_access), self._keys.token(new_refresh), self._stream.key]
         result = first_hit(
             self._keysets,
             lambda keys: self._scripts.refresh(keys=[keys.token(raw_refresh), *new_keys], args=args),
@@ -69,12 +80,13 @@ class RedisTokenStore:
         )
         return StoreAnswer(as_text(result[0]), tuple(as_text(item) for item in result[1:]))
 
-    def revoke_chain_of(self, access: AccessRef, now: float) -> str | None:
-        """Revokes the chain of a live access token; returns its user id, or None."""
+    def revoke_chain_of(self, access: AccessRef, now: float, stamp: EventStamp | None = None) -> str | None:
+        """Revokes the chain of a live access token, adding the logout event under `stamp`;
+        returns its user id, or None."""
+        args = [repr(now), *self._keys.script_names(), *self._stream.script_args(stamp)]
         result = first_hit(
             self._keysets,
-            lambda keys: self._scripts.logout(keys=[keys.token(access)],
-                                              args=[repr(now), *self._keys.script_names()]),
+            lambda keys: self._scripts.logout(keys=[keys.token(access), self._stream.key], args=args),
             found,
         )
         return as_text(result[1]) if as_text(result[0]) == "ok" else None

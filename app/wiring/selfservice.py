@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import redis
 from sqlalchemy.orm import Session, scoped_session
 
 from app.services.account import AccountService
@@ -18,6 +19,7 @@ from app.services.sessions import SessionService
 from app.services.tokens import TokenService
 from app.services.users import UserService
 from app.stores.accounts import RedisAccountRecords
+from app.stores.erasures import RedisErasures
 from app.stores.keys import Keys
 from app.stores.scripts import Scripts
 from app.stores.sessions import RedisSessionStore
@@ -30,15 +32,15 @@ class SelfService:
     erasure: AccountErasure
 
 
-def build_selfservice(*, session: Session | scoped_session[Any], keys: Keys, old_keys: tuple[Keys, ...],
-                      scripts: Scripts, users: UserService, passwords: Passwords, policy: PasswordPolicy,
+def build_selfservice(*, session: Session | scoped_session[Any], client: redis.Redis, keys: Keys,
+                      old_keys: tuple[Keys, ...], scripts: Scripts, users: UserService, passwords: Passwords, policy: PasswordPolicy,
                       throttle: LoginThrottle, tokens: TokenService, audit: AuditTrail, clock: Clock,
                       events: Recorder) -> SelfService:
     sessions = SessionService(store=RedisSessionStore(keys=keys, scripts=scripts), tokens=tokens, clock=clock,
                               events=events)
     erasure = AccountErasure(session=session, records=RedisAccountRecords(keys=keys, scripts=scripts,
                                                                           fallbacks=old_keys),
-                             audit=audit, events=events)
+                             marks=RedisErasures(client, keys), audit=audit, events=events)
     account = AccountService(users=users, passwords=passwords, policy=policy, throttle=throttle, tokens=tokens,
                              sessions=sessions, erasure=erasure, clock=clock, events=events)
     return SelfService(sessions=sessions, account=account, erasure=erasure)

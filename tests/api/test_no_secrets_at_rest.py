@@ -1,4 +1,5 @@
-"""After a full flow, no password, code or token is readable in Redis, the database or the logs."""
+"""After a full flow, no password, code or token is readable in Redis (the event stream too), the
+database (the drained audit rows too) or the logs."""
 
 import logging
 import re
@@ -6,7 +7,7 @@ import re
 from sqlalchemy import text
 
 from app.extensions import db
-from tests.support.app_state import redis_dump
+from tests.support.app_state import drain, redis_dump
 from tests.support.flow import bearer
 
 
@@ -31,8 +32,10 @@ def test_no_plaintext_secrets_anywhere(app, flow, client, caplog):
     dump = redis_dump(app)
     assert dump, "the flow left nothing in Redis to inspect"
 
+    drain(app)
     with app.app_context():
         rows = db.session.execute(text("SELECT * FROM users")).all()
+        rows += db.session.execute(text("SELECT * FROM auth_events")).all()
     dump.extend(str(value) for row in rows for value in row)
 
     dump.extend(record.getMessage() + str(record.__dict__) for record in caplog.records)

@@ -29,7 +29,9 @@ def test_quick_run_measures_auth_check_against_baseline_a(tmp_path):
         assert record["ok"] == record["requests"], record  # every answer was the expected 2xx
         assert record["transport_errors"] == {}, record
         assert record["server_cpu_ms_per_request"] > 0, record
+        assert record["drain_cpu_ms_per_request"] >= 0, record  # the event worker ran beside, measured apart
         assert record["latency_ms"]["p50"] <= record["latency_ms"]["p99"], record
     text = generated(results)
     assert "| auth-check |" in text
     assert "| auth-check | A |" in text  # the ratio row
+    assert "drain CPU ms/req" in text

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHART_DIR = ROOT / "helm" / "otp-auth"
 RELEASE = "demo"
 NAMESPACE = "auth"
+API = f"{RELEASE}-otp-auth"  # the API's Deployment, Service, PDB (the workers' end in -worker)
+WORKER = f"{RELEASE}-otp-auth-worker"
 # The oldest Kubernetes the chart supports (Chart.yaml kubeVersion) and the newest schemas on hand.
 KUBE_VERSIONS = ("1.25.0", "1.33.0")
 
@@ -77,7 +79,14 @@ CONFIG_SAMPLES: dict[str, str] = {
     "SMTP_TIMEOUT_SECONDS": "3",
     "REFRESH_REUSE_GRACE_SECONDS": "5",
     "NOTIFY_NEW_SIGN_IN": "false",
+    "EVENTS_STREAM_MAXLEN": "2000000",
+    "EVENTS_BATCH_SIZE": "500",
+    "EVENTS_CLAIM_IDLE_SECONDS": "120",
+    "EVENT_WEBHOOK_URL": "https://hooks.example.com/otp-auth",
+    "EVENT_WEBHOOK_MAX_AGE_SECONDS": "172800",
+    "EVENT_WEBHOOK_TIMEOUT_SECONDS": "3",
 }
+EVENT_WEBHOOK_SECRET = "whsec_" + "c2VjcmV0LW9mLXRoZS1ldmVudC13ZWJob29rLXRlc3Q="  # 32 bytes
 
 # Every setting of the app set through the chart's values (tests/deploy/test_chart.py
 # checks that each one reaches the app with a value other than its default).
@@ -87,7 +96,8 @@ EVERY_SETTING: dict[str, Any] = {
                 "twilioAuthToken": "token", "smsWebhookSecret": "w" * 40,
                 "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40,
                 "jwtSigningKeys": ed25519_pem(),
-                "smtpUsername": "mailer", "smtpPassword": "smtp-pw"},
+                "smtpUsername": "mailer", "smtpPassword": "smtp-pw",
+                "eventWebhookSecret": EVENT_WEBHOOK_SECRET},
     "email": {"backend": "smtp", "outboxFile": "/tmp/mail.jsonl", "from": "Example <no-reply@example.com>",
               "smtp": {"host": "smtp.example.com", "port": 465, "tls": "tls"}},
     "sms": {
@@ -107,6 +117,7 @@ EVERY_SETTING: dict[str, Any] = {
     "jwt": {"accessTokenFormat": "jwt", "issuer": "https://auth.example.com", "audience": "example-api",
             "jwksMaxAgeSeconds": 120, "authCheck": {"forwardJwt": True, "header": "X-Auth-Jwt", "ttlSeconds": 30}},
     "config": CONFIG_SAMPLES,
+    "worker": {"port": 9200},
 }
 
 # The value sets the tests render: the defaults (with only the two store URLs,
@@ -218,7 +229,7 @@ def app_environment(objs: list[dict[str, Any]], files: Path | None = None) -> di
     With `files`, the ConfigMaps the container mounts are written under it and
     settings that name a path inside them point there instead.
     """
-    pod = find(objs, "Deployment")["spec"]["template"]["spec"]
+    pod = find(objs, "Deployment", API)["spec"]["template"]["spec"]
     container = pod["containers"][0]
     env: dict[str, str] = {}
     for source in container["envFrom"]:

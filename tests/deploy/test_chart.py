@@ -17,7 +17,7 @@ from tests.deploy.chart import CHART_DIR, DB_URL, REDIS_URL, ROOT, SCENARIOS, fi
 
 SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)}
 # Custom resources: no schema in kubernetes-validate; checked field by field below.
-CRD_KINDS = {"ServiceMonitor", "PrometheusRule"}
+CRD_KINDS = {"ServiceMonitor", "PodMonitor", "PrometheusRule"}
 
 
 @pytest.fixture(scope="module", params=sorted(SCENARIOS))
@@ -51,17 +51,18 @@ def test_every_object_is_valid_kubernetes(scenario, kube_version):
 def test_default_install_has_the_expected_objects():
     objs = objects(SCENARIOS["defaults"])
     assert sorted(o["kind"] for o in objs) == sorted([
-        "ConfigMap", "Deployment", "Job", "NetworkPolicy", "Pod", "PodDisruptionBudget",
-        "Secret", "Secret", "Service", "ServiceAccount",
+        "ConfigMap", "Deployment", "Deployment", "Job", "NetworkPolicy", "Pod", "PodDisruptionBudget",
+        "PodDisruptionBudget", "Secret", "Secret", "Service", "ServiceAccount",
     ])
-    assert find(objs, "Deployment")["spec"]["replicas"] == 2
+    assert find(objs, "Deployment", chart.API)["spec"]["replicas"] == 2
+    assert find(objs, "Deployment", chart.WORKER)["spec"]["replicas"] == 2
     assert find(objs, "ConfigMap")["data"]["APP_ENV"] == "production"
 
 
 def test_every_pod_is_locked_down(scenario):
     _, objs = scenario
     specs = {name: pod["spec"] for name, pod in pods(objs).items()}
-    assert len(specs) == 3  # API, migration Job, helm test
+    assert len(specs) == 4  # API, event workers, migration Job, helm test
     for name, spec in specs.items():
         assert spec["automountServiceAccountToken"] is False, name
         pod_ctx = spec["securityContext"]
@@ -87,7 +88,7 @@ def test_service_account_token_is_never_mounted():
 
 def test_probes_and_ports_match_the_app_and_gunicorn(client):
     objs = objects(SCENARIOS["defaults"])
-    container = find(objs, "Deployment")["spec"]["template"]["spec"]["containers"][0]
+    container = find(objs, "Deployment", chart.API)["spec"]["template"]["spec"]["containers"][0]
     gunicorn_port = int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["bind"].rsplit(":", 1)[1])
     assert {p["name"]: p["containerPort"] for p in container["ports"]} == {"http": gunicorn_port}
     assert gunicorn_port == 8080
@@ -154,23 +155,23 @@ def test_the_migration_job_gets_the_same_settings_as_the_pods(scenario, tmp_path
 def test_selectors_use_name_and_instance_only(scenario):
     _, objs = scenario
     selector = {"app.kubernetes.io/name": "otp-auth", "app.kubernetes.io/instance": chart.RELEASE}
-    deployment = find(objs, "Deployment")
+    deployment = find(objs, "Deployment", chart.API)
     assert deployment["spec"]["selector"]["matchLabels"] == selector
     assert find(objs, "Service")["spec"]["selector"] == selector
-    assert find(objs, "PodDisruptionBudget")["spec"]["selector"]["matchLabels"] == selector
+    assert find(objs, "PodDisruptionBudget", chart.API)["spec"]["selector"]["matchLabels"] == selector
     for constraint in deployment["spec"]["template"]["spec"]["topologySpreadConstraints"]:
         assert constraint["labelSelector"]["matchLabels"] == selector
-    # Migration and test pods must not count as API pods (Service endpoints, PDB, spread).
+    # Worker, migration and test pods must not count as API pods (Service endpoints, PDB, spread).
     for name, pod in pods(objs).items():
         labels = pod["metadata"]["labels"]
-        assert (selector.items() <= labels.items()) == (pod["kind"] == "Deployment"), name
+        assert (selector.items() <= labels.items()) == (name == chart.API), name
         for key in ("app.kubernetes.io/version", "app.kubernetes.io/managed-by", "helm.sh/chart"):
             assert key in labels, (name, key)
 
 
 def test_topology_spread_and_graceful_shutdown():
     objs = objects(SCENARIOS["defaults"])
-    pod = find(objs, "Deployment")["spec"]["template"]["spec"]
+    pod = find(objs, "Deployment", chart.API)["spec"]["template"]["spec"]
     assert {c["topologyKey"] for c in pod["topologySpreadConstraints"]} == {
         "kubernetes.io/hostname", "topology.kubernetes.io/zone"}
     env = {e["name"]: e["value"] for e in pod["containers"][0]["env"]}
@@ -182,7 +183,7 @@ def test_checksums_roll_the_pods_when_config_or_secret_change():
     base = SCENARIOS["defaults"]
 
     def checksums(values):
-        annotations = find(objects(values), "Deployment")["spec"]["template"]["metadata"]["annotations"]
+        annotations = find(objects(values), "Deployment", chart.API)["spec"]["template"]["metadata"]["annotations"]
         return annotations["checksum/config"], annotations["checksum/secret"]
 
     config, secret = checksums(base)
@@ -205,12 +206,13 @@ def test_existing_secret_replaces_the_charts_secret():
     objs = objects(SCENARIOS["existing-secret-sentinel"])
     assert [o for o in objs if o["kind"] == "Secret"] == []
     refs = [c["envFrom"] for pod in pods(objs).values() for c in pod["spec"]["containers"] if "envFrom" in c]
-    assert all({"secretRef": {"name": "otp-auth-prod"}} in envfrom for envfrom in refs) and len(refs) == 2
+    assert len(refs) == 3  # API, workers, migration Job
+    assert all({"secretRef": {"name": "otp-auth-prod"}} in envfrom for envfrom in refs)
     data = find(objs, "ConfigMap")["data"]
     assert data["REDIS_SENTINELS"] == ("redis-node-0.redis-headless:26379,redis-node-1.redis-headless:26379,"
                                        "redis-node-2.redis-headless:26379")
     assert data["REDIS_SENTINEL_MASTER"] == "mymaster"
-    image = find(objs, "Deployment")["spec"]["template"]["spec"]["containers"][0]["image"]
+    image = find(objs, "Deployment", chart.API)["spec"]["template"]["spec"]["containers"][0]["image"]
     assert image == "registry.example.com/otp-auth@sha256:" + "a" * 64
 
 
@@ -239,7 +241,7 @@ def test_network_policy_admits_only_the_ingress_controller_when_asked():
 
 def test_autoscaling_replaces_the_fixed_replica_count():
     objs = objects(SCENARIOS["autoscaling"])
-    assert "replicas" not in find(objs, "Deployment")["spec"]
+    assert "replicas" not in find(objs, "Deployment", chart.API)["spec"]
     hpa = find(objs, "HorizontalPodAutoscaler")["spec"]
     assert (hpa["minReplicas"], hpa["maxReplicas"]) == (3, 12)
     assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "demo-otp-auth"}

@@ -38,7 +38,7 @@ FIXED = {
 SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_SENTINEL_PASSWORD", "TWILIO_ACCOUNT_SID",
                    "TWILIO_AUTH_TOKEN", "SMS_WEBHOOK_SECRET", "TEST_PHONE_NUMBERS", "SECRET_KEY_FALLBACKS",
                    "JWT_SIGNING_KEYS",
-                   "SMTP_USERNAME", "SMTP_PASSWORD"}
+                   "SMTP_USERNAME", "SMTP_PASSWORD", "EVENT_WEBHOOK_SECRET"}
 # Per pod, so in the Deployment's env, not the ConfigMap the migration Job shares.
 POD_SETTINGS = {"PROMETHEUS_MULTIPROC_DIR"}
 GUNICORN = {"GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT",
@@ -47,7 +47,7 @@ MINIMAL = SCENARIOS["defaults"]
 
 
 def api_pod(objs: list[dict]) -> tuple[dict, dict]:
-    pod = find(objs, "Deployment")["spec"]["template"]["spec"]
+    pod = find(objs, "Deployment", chart.API)["spec"]["template"]["spec"]
     return pod, pod["containers"][0]
 
 
@@ -164,7 +164,8 @@ def test_sms_templates_are_files_the_pods_and_the_migration_job_read(tmp_path):
 
     # New texts roll the pods, which read them at start.
     def config_checksum(values):
-        return find(objects(values), "Deployment")["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+        deployment = find(objects(values), "Deployment", chart.API)
+        return deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
 
     reworded = {**EVERY_SETTING, "sms": {**EVERY_SETTING["sms"], "templates": {"nl": {"message": "Code: {code}"}}}}
     assert config_checksum(reworded) != config_checksum(EVERY_SETTING)

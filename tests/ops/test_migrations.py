@@ -1,4 +1,5 @@
-"""Revisions 0002 (auth_events, users.disabled_at) and 0003 (users.locale), up and down, on SQLite and PostgreSQL."""
+"""Revisions 0002 (auth_events, users.disabled_at), 0003 (users.locale) and 0004 (auth_events.event_id,
+request_id), up and down, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def _shape(engine) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {
         "tables": set(inspector.get_table_names()),
         "user_columns": {column["name"] for column in inspector.get_columns("users")},
+        "event_columns": ({column["name"] for column in inspector.get_columns("auth_events")}
+                          if inspector.has_table("auth_events") else set()),
         "event_indexes": ({index["name"]: index["column_names"] for index in inspector.get_indexes("auth_events")}
                           if inspector.has_table("auth_events") else {}),
     }
@@ -57,9 +60,17 @@ def test_upgrade_downgrade_upgrade(empty_database_url, redis_url):
             assert {"disabled_at", "locale"} <= shape["user_columns"]
             assert shape["event_indexes"]["ix_auth_events_user_id_created_at"] == ["user_id", "created_at"]
             assert shape["event_indexes"]["ix_auth_events_created_at"] == ["created_at"]
+            assert shape["event_indexes"]["ux_auth_events_event_id"] == ["event_id"]
+            assert {"event_id", "request_id"} <= shape["event_columns"]
             with db.engine.begin() as connection:
                 revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            assert revision == "0003"
+            assert revision == "0004"
+
+            flask_migrate.downgrade(revision="0003")
+            shape = _shape(db.engine)
+            assert not {"event_id", "request_id"} & shape["event_columns"]
+            assert "ux_auth_events_event_id" not in shape["event_indexes"]
+            flask_migrate.upgrade()
 
             flask_migrate.downgrade(revision="0001")
             shape = _shape(db.engine)

@@ -1,4 +1,5 @@
-"""The audit trail: the rows a whole flow writes, what they hold, and what they cost."""
+"""The audit trail: the rows a whole flow leaves (through the event stream and its drain), what
+they hold, and what they cost the requests."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models import AuthEvent
 from app.services.clock import to_datetime
-from tests.support.app_state import audit_rows, sample, wrong_code
+from tests.support.app_state import audit_rows, drain, sample, wrong_code
 from tests.support.flow import bearer
 
 BROWSER = "Mozilla/5.0 " + "x" * 600
@@ -93,12 +95,13 @@ def _writes(seen: dict[str, list[str]]) -> list[str]:
     return [sql for sql in seen["statements"] if sql in ("INSERT", "UPDATE", "DELETE")]
 
 
-def test_the_otp_path_costs_one_sql_write_and_login_one_transaction(app, flow):
+def test_the_otp_path_costs_no_sql_and_login_one_write(app, flow):
+    """The events of these steps go on the stream inside their Redis step; the drain writes the rows."""
     user = flow.signup()
     with _sql_log(app) as login:
         pre = flow.login(user)
-    # The login's own stamp and its audit row share one transaction.
-    assert sorted(_writes(login)) == ["INSERT", "UPDATE"] and login["commits"] == ["commit"]
+    # The login's own stamp; its login_ok event went on the stream with the pre-OTP token.
+    assert _writes(login) == ["UPDATE"] and login["commits"] == ["commit"]
 
     with _sql_log(app) as send:
         flow.send_otp(pre)
@@ -107,25 +110,36 @@ def test_the_otp_path_costs_one_sql_write_and_login_one_transaction(app, flow):
     with _sql_log(app) as right:
         flow.validate(pre, flow.code_for(user))
     for seen in (send, wrong, right):
-        assert seen["statements"] == ["INSERT"] and seen["commits"] == ["commit"]
+        assert seen["statements"] == [] and seen["commits"] == []
+    assert [row.event for row in audit_rows(app, user["id"])] == ["signup", "login_ok", "otp_sent", "otp_failed",
+                                                                  "otp_ok"]
 
 
-def test_an_audit_outage_does_not_undo_a_redis_success(app_and_flow, tmp_path):
-    """The code is spent in Redis before the row is written: the client still gets its tokens."""
+def test_a_database_outage_delays_the_rows_and_loses_none(app_and_flow, tmp_path):
+    """The code is spent in Redis and its event waits on the stream while the table cannot take it:
+    the client gets its tokens, the drain fails without acknowledging, and writes the row later."""
     app, flow = app_and_flow(DATABASE_URL=f"sqlite:///{tmp_path / 'private.db'}")
     user = flow.signup()
     pre = flow.login(user)
     flow.send_otp(pre)
+    drain(app)
     with app.app_context():
         AuthEvent.__table__.drop(db.engine)
     try:
         response = flow.validate(pre, flow.code_for(user))
+        assert response.status_code == 200
+        assert response.get_json()["access_token"]
+        with pytest.raises(SQLAlchemyError):
+            drain(app)
+        # Before the outage: login_ok and otp_sent; signup's row was written with the account already.
+        assert sample(app, "otp_auth_events_written_total") == 2
+        assert sample(app, "otp_auth_events_duplicates_total") == 1
     finally:
         with app.app_context():
             AuthEvent.__table__.create(db.engine)
-    assert response.status_code == 200
-    assert response.get_json()["access_token"]
-    assert sample(app, "otp_auth_audit_write_failures_total") == 1
+    assert drain(app) == 1
+    assert [row.event for row in audit_rows(app, user["id"])] == ["otp_ok"]
+    assert sample(app, "otp_auth_audit_write_failures_total") == 0
 
 
 @pytest.mark.parametrize("limit", [1, 3])
@@ -134,6 +148,7 @@ def test_latest_events_come_newest_first(app, flow, clock, limit):
     for _ in range(3):
         clock.advance(60)
         flow.login(user)
+    drain(app)
     with app.app_context():
         latest = app.extensions["otp_auth"].admin.events(user["email"], limit)
     times = [row.created_at for row in latest]

@@ -1,4 +1,5 @@
-"""What a whole sign-in really leaves in Redis: namespaced keys, each with a TTL, no secret in any name."""
+"""What a whole sign-in really leaves in Redis: namespaced keys, each with a TTL (the event stream is
+bounded by its length instead), no secret in any name."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 import redis
 from flask import Flask
 
+from app.stores.keys import KeyNames
 from tests.support.flow import AuthFlow
 
 
@@ -27,7 +29,12 @@ def test_a_full_sign_in_leaves_only_namespaced_expiring_keys_without_secrets(
     names = [key.decode() if isinstance(key, bytes) else key for key in client.scan_iter(match=f"{prefix}*")]
     assert len(names) >= 5  # tokens, login failures, phone sends, chains, ...
 
+    streams = {KeyNames(prefix).events()}  # bounded by MAXLEN instead of a TTL (app/stores/keys.py)
+    assert streams <= set(names)
     for name in names:
-        assert client.ttl(name) > 0, name
+        if name in streams:
+            assert client.type(name) == b"stream"
+        else:
+            assert client.ttl(name) > 0, name
         for secret in secrets:
             assert secret not in name, name

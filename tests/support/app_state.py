@@ -1,4 +1,5 @@
-"""Reading a test app's state: one metric series, its audit rows; and a code that is surely wrong."""
+"""Reading a test app's state: one metric series, its audit rows (after draining its event stream);
+and a code that is surely wrong."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuthEvent
+from app.stores.keys import KeyNames
+from app.workers.factory import build_workers, settle_all
 
 
 def sample(app: Flask, name: str, **labels: str) -> float:
@@ -15,8 +18,17 @@ def sample(app: Flask, name: str, **labels: str) -> float:
     return value or 0.0
 
 
+def drain(app: Flask) -> int:
+    """Settles the app's event stream as the worker would (its batch steps, run here and now, no
+    waiting): events to auth_events, and to the webhook when one is set. Returns the entries settled."""
+    with app.app_context():
+        found = app.extensions["otp_auth"]
+        return settle_all(build_workers(found, found.redis, lambda: db.engine, name="tests"))
+
+
 def audit_rows(app: Flask, user_id: str | None = None) -> list[AuthEvent]:
-    """The app's audit rows, oldest first, optionally of one user."""
+    """The app's audit rows, oldest first, optionally of one user, once its stream is drained."""
+    drain(app)
     with app.app_context():
         query = select(AuthEvent).order_by(AuthEvent.id)
         if user_id is not None:
@@ -30,7 +42,8 @@ def audit_rows(app: Flask, user_id: str | None = None) -> list[AuthEvent]:
 
 def redis_dump(app: Flask) -> list[str]:
     """Every key of the app's prefix, each followed by what it holds (hash fields and values, set and
-    sorted-set members, string values), as text. Asserts each key expires."""
+    sorted-set members, string values, stream entries), as text. Asserts each key expires, but for
+    the auth-event stream, which MAXLEN bounds instead (app/stores/keys.py)."""
     client = app.extensions["otp_auth"].redis
     prefix = app.extensions["otp_auth"].settings.REDIS_KEY_PREFIX
     dump: list[str] = []
@@ -45,7 +58,11 @@ def redis_dump(app: Flask) -> list[str]:
             dump.extend(m.decode() for m in client.zrange(key, 0, -1))
         elif kind == "string":
             dump.append(client.get(key).decode(errors="replace"))
-        assert client.ttl(key) > 0, f"{key!r} has no TTL"
+        if kind == "stream":
+            assert key.decode() == KeyNames(prefix).events()
+            dump.extend(f"{k.decode()}={v.decode()}" for _, fields in client.xrange(key) for k, v in fields.items())
+        else:
+            assert client.ttl(key) > 0, f"{key!r} has no TTL"
     return dump
 
 

@@ -29,6 +29,9 @@ end
 -- app/stores/keys.py spells them and passes, from ARGV[at] on, the text before and after
 -- the id in a chain key, a user's chain set, a session record and a user's devices
 -- (KeyNames.script_names).
+-- How many ARGV entries names_from reads (Keys.script_names); a script's event stamp follows them.
+local NAME_ARGS = 8
+
 local function names_from(at)
   local function around(i) return function(id) return ARGV[at + i] .. id .. ARGV[at + i + 1] end end
   return {chain = around(0), user_chains = around(2), session = around(4), user_devices = around(6)}
@@ -114,4 +117,18 @@ local function note_device(names, uid, field, now, window)
   redis.call('HSET', key, field, now)
   redis.call('PEXPIRE', key, math.ceil(window * 1000))
   return new and '1' or '0'
+end
+
+-- Returns a function that appends an auth event to the stream `key`, inside the step that
+-- made the change it reports (app/stores/event_stream.py). ARGV[at] .. ARGV[at + 5]: MAXLEN
+-- (0: this call records nothing), event id, time (epoch seconds), ip, user agent, request id.
+-- `details` is a table or an already encoded JSON object.
+local function event_writer(key, at)
+  return function(kind, uid, details)
+    if ARGV[at] == '0' then return end
+    if type(details) == 'table' then details = cjson.encode(details) end
+    redis.call('XADD', key, 'MAXLEN', '~', ARGV[at], '*',
+      'id', ARGV[at + 1], 'type', kind, 'at', ARGV[at + 2], 'user_id', uid or '',
+      'ip', ARGV[at + 3], 'user_agent', ARGV[at + 4], 'request_id', ARGV[at + 5], 'details', details or '')
+  end
 end

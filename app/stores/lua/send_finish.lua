@@ -1,7 +1,9 @@
 -- Ends a reserved send. On success the pending code replaces the live one (the old
 -- code stops working); on failure the reservation is undone, so no cooldown is charged
 -- and the SMS budget and the client IP's window get their message back.
--- KEYS: [1] pre-OTP token. ARGV: member, 'ok' | 'failed'.
+-- The event of the send (otp_sent or otp_send_failed) is added only when a reservation was settled.
+-- KEYS: [1] pre-OTP token, [2] the event stream.
+-- ARGV: member, 'ok' | 'failed', event type, user id, details JSON, the event stamp (event_writer, 6-11).
 local t = redis.call('HMGET', KEYS[1], 'pending_member', 'pending', 'pending_exp', 'sends', 'prev_next_send', 'pkey',
   'otp', 'replaced', 'pending_budget', 'pending_ip')
 if t[1] ~= ARGV[1] then return 0 end
@@ -18,4 +20,5 @@ else
   if t[9] and t[9] ~= '' and redis.call('EXISTS', t[9]) == 1 then redis.call('DECR', t[9]) end
 end
 redis.call('HDEL', KEYS[1], 'pending', 'pending_exp', 'pending_member', 'prev_next_send', 'pending_budget', 'pending_ip')
+if ARGV[3] ~= '' then event_writer(KEYS[2], 6)(ARGV[3], ARGV[4], ARGV[5]) end
 return 1

@@ -54,7 +54,13 @@ app.kubernetes.io/part-of: otp-auth
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
-{{/* Every pod of the release (API, migration, test): what the NetworkPolicy applies to. */}}
+{{/* The worker pods' selector: name-worker and instance, so API selectors never count them. */}}
+{{- define "otp-auth.workerSelectorLabels" -}}
+app.kubernetes.io/name: {{ printf "%s-worker" (include "otp-auth.name" .) | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Every pod of the release (API, workers, migration, test): what the NetworkPolicy applies to. */}}
 {{- define "otp-auth.releasePodLabels" -}}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/part-of: otp-auth
@@ -164,6 +170,9 @@ one of the backends, and the ones it cannot work without are required.
 {{- $_ := set $data "AUTH_CHECK_FORWARD_JWT" (toString $jwt.authCheck.forwardJwt) }}
 {{- $_ := set $data "AUTH_CHECK_JWT_HEADER" $jwt.authCheck.header }}
 {{- $_ := set $data "AUTH_CHECK_JWT_TTL_SECONDS" (toString $jwt.authCheck.ttlSeconds) }}
+{{- /* The event workers run in their own Deployment, or else inside the API pods. */}}
+{{- $_ := set $data "EVENTS_DRAIN_IN_PROCESS" (ternary "false" "true" .Values.worker.enabled) }}
+{{- $_ := set $data "EVENTS_WORKER_PORT" (toString .Values.worker.port) }}
 {{- range $key, $value := .Values.config }}
 {{- $_ := set $data $key (toString $value) }}
 {{- end }}
@@ -196,6 +205,9 @@ with a message naming the value when a required one is missing.
 {{- end }}
 {{- if has "webhook" $backends }}
 {{- $_ := set $data "SMS_WEBHOOK_SECRET" (required "secrets.smsWebhookSecret is required with the webhook backend: 32+ random characters your gateway checks signatures with (or put SMS_WEBHOOK_SECRET in secrets.existingSecret)" $s.smsWebhookSecret) }}
+{{- end }}
+{{- if .Values.config.EVENT_WEBHOOK_URL }}
+{{- $_ := set $data "EVENT_WEBHOOK_SECRET" (required "secrets.eventWebhookSecret is required with config.EVENT_WEBHOOK_URL: whsec_ followed by the base64 of 32 random bytes (or put EVENT_WEBHOOK_SECRET in secrets.existingSecret)" $s.eventWebhookSecret) }}
 {{- end }}
 {{- with $s.testPhoneNumbers }}{{ $_ := set $data "TEST_PHONE_NUMBERS" . }}{{ end }}
 {{- with $s.smtpUsername }}{{ $_ := set $data "SMTP_USERNAME" . }}{{ end }}
