@@ -6,6 +6,7 @@ import logging
 import re
 import time
 import uuid
+from functools import partial
 
 from flask import Flask, Response, g, request
 from flask.sessions import SessionInterface
@@ -43,6 +44,14 @@ def register_middleware(app: Flask, settings: Settings) -> None:
         app.wsgi_app, trusted_proxies=settings.TRUSTED_PROXY_COUNT, ipv6_prefix=settings.IPV6_RATE_LIMIT_PREFIX)
     app.before_request(_start_request)
     app.after_request(_finish_request)
+    if settings.HSTS_MAX_AGE_SECONDS:
+        app.after_request(partial(_strict_transport, f"max-age={settings.HSTS_MAX_AGE_SECONDS}"))
+
+
+def _strict_transport(value: str, response: Response) -> Response:
+    """Browsers that reached the service over HTTPS keep to HTTPS for max-age (they ignore it over HTTP)."""
+    response.headers["Strict-Transport-Security"] = value
+    return response
 
 
 def _start_request() -> None:

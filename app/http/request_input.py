@@ -11,7 +11,8 @@ from marshmallow import Schema, ValidationError
 
 from app.problems import InvalidJson, InvalidToken, UnsupportedMediaType, ValidationFailed
 
-_BEARER = re.compile(r"^Bearer\s+([A-Za-z0-9._~+/=-]{1,512})\s*$", re.IGNORECASE)
+# RFC 9110 §11.4: scheme, one or more spaces (SP only: no tab, NBSP or NEL), token68.
+_BEARER = re.compile(r"^Bearer +([A-Za-z0-9._~+/=-]{1,512}) *$", re.IGNORECASE)
 
 
 def _reject_constant(name: str) -> None:
