@@ -11,6 +11,7 @@ from flask import Flask
 
 from app.adapters.private_files import private_file, private_folder
 from app.config import ConfigError, Settings
+from app.config.signing_keys import generate_pem, read_keys
 from app.http.debug_guard import flask_class
 
 # gunicorn halts (instead of respawning workers forever) when a worker exits with 4.
@@ -48,6 +49,19 @@ def with_development_secret(settings: Settings, instance_path: str) -> Settings:
     except FileExistsError:
         private_file(path)  # tightened if an earlier version left it readable
     return settings.replace(SECRET_KEY=path.read_text().strip())
+
+
+def with_development_signing_key(settings: Settings, instance_path: str) -> Settings:
+    """Outside production, JWTs without JWT_SIGNING_KEYS are signed by an Ed25519 key generated
+    once and kept under instance/ (production refuses to start instead: see TokenSettings)."""
+    if settings.JWT_SIGNING_KEYS or not settings.signs_jwts:
+        return settings
+    path = Path(instance_path) / "jwt_signing_key.pem"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)  # private from the first byte
+        path.write_text(generate_pem())
+    return settings.replace(JWT_SIGNING_KEYS=read_keys(path.read_text(), str(path)))
 
 
 def configure_flask(app: Flask, settings: Settings) -> None:

@@ -25,4 +25,5 @@ def validate_otp() -> dict[str, Any]:
     svc = services()
     token = bearer_token()
     data = json_body(svc.schemas.validate_otp)
-    return token_pair_body(svc.otp.verify(token, data["otp"]))
+    return token_pair_body(svc.otp.verify(token, data["otp"], request.remote_addr or "",
+                                          request.headers.get("User-Agent", "")))

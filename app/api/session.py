@@ -40,5 +40,9 @@ def logout() -> Response:
 
 @bp.route("/auth/check", methods=["GET", "HEAD"])
 def auth_check() -> Response:
-    claims = services().tokens.access_claims(bearer_token())
-    return Response(status=204, headers={"X-User-Id": claims.user_id})
+    svc = services()
+    checked = svc.tokens.check(bearer_token())
+    headers = {"X-User-Id": checked.user_id}
+    if checked.forwarded_jwt:
+        headers[svc.settings.AUTH_CHECK_JWT_HEADER] = checked.forwarded_jwt
+    return Response(status=204, headers=headers)

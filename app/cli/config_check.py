@@ -13,7 +13,7 @@ from app.config import Settings
 from app.container import services
 
 # Any setting named like a credential, today's or a future one, is shown only as set/unset.
-_SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN|_KEY)$|PASSWORD")
+_SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN|_KEYS?)$|PASSWORD")
 
 
 def _without_password(url: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import User
-from app.services.clock import isoformat_z
+from app.services.clock import isoformat_z, to_datetime
 from app.services.login import LoginResult
 from app.services.otp import SendResult
+from app.services.ports import SessionRecord
 from app.services.tokens import TokenPair
 
 
@@ -40,3 +41,17 @@ def token_pair_body(pair: TokenPair) -> dict[str, Any]:
         "refresh_token": pair.refresh_token,
         "refresh_expires_in": pair.refresh_expires_in,
     }
+
+
+def sessions_body(sessions: list[SessionRecord], current: str) -> dict[str, Any]:
+    return {"sessions": [
+        {
+            "id": record.id,
+            "created_at": isoformat_z(to_datetime(record.created_at)),
+            "last_used_at": isoformat_z(to_datetime(record.last_used_at)),
+            "ip": record.ip or None,
+            "user_agent": record.user_agent or None,
+            "current": record.id == current,
+        }
+        for record in sessions
+    ]}

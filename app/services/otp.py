@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
+from app.models.auth_event import USER_AGENT_MAX  # a session keeps as much of it as an audit row
 from app.problems import (
     InvalidToken,
     OtpAttemptsExceeded,
@@ -18,10 +19,12 @@ from app.problems import (
     SmsUnavailable,
 )
 from app.services.clock import Clock
+from app.services.devices import device_fingerprint
 from app.services.events import Recorder
 from app.services.phones import phone_hint
-from app.services.ports import OtpStore, SmsBudget, StoreAnswer
+from app.services.ports import OtpStore, SessionOrigin, SmsBudget, StoreAnswer
 from app.services.rate_limits import RateLimitRule
+from app.services.sign_in_alerts import SignInAlerts
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenPair, TokenService
 
@@ -52,7 +55,8 @@ def generate_code(length: int) -> str:
 
 class OtpService:
     def __init__(self, *, store: OtpStore, tokens: TokenService, sender: SmsSender, clock: Clock,
-                 settings: OtpSettings, events: Recorder, texts: SmsTexts, budget: SmsBudget) -> None:
+                 settings: OtpSettings, events: Recorder, texts: SmsTexts, budget: SmsBudget,
+                 alerts: SignInAlerts) -> None:
         self._store = store
         self._tokens = tokens
         self._sender = sender
@@ -61,6 +65,7 @@ class OtpService:
         self._events = events
         self._texts = texts
         self._budget = budget
+        self._alerts = alerts
 
     def message(self, code: str, locale: str | None = None) -> str:
         return self._texts.render(code, locale)
@@ -112,12 +117,14 @@ class OtpService:
             if not delivered:
                 self._store.finish_send(pre_token, member, delivered=False)
 
-    def verify(self, pre_token: str, code: str) -> TokenPair:
-        """Spends the pre-OTP token and the code for a new session, or counts a wrong guess."""
-        minted = self._tokens.mint_pair()
+    def verify(self, pre_token: str, code: str, ip: str = "", user_agent: str = "") -> TokenPair:
+        """Spends the pre-OTP token and the code for a new session, recorded with the client's
+        address and user agent, or counts a wrong guess."""
+        minted, now = self._tokens.mint_pair(), self._clock.now()
+        origin = SessionOrigin(ip, user_agent[:USER_AGENT_MAX], device_fingerprint(user_agent, ip), amr=minted.amr)
         answer = self._store.verify(
-            pre_token, code, self._clock.now(), secrets.token_hex(8), minted.session_id,
-            minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at,
+            pre_token, code, now, secrets.token_hex(8), minted.session_id,
+            minted.access_ref, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at, origin,
         )
         # Every verdict but no_token names the login's user last.
         user_id = answer.values[-1] if answer.values else ""
@@ -126,7 +133,9 @@ class OtpService:
         elif answer.status == "account_locked":
             self._events.rate_limited(RateLimitRule.OTP_ACCOUNT_FAILURES, user_id)
         if answer.status == "ok":
-            return minted.as_pair(user_id, self._tokens.ttls)
+            if answer.values[0] == "1":  # a device and network this account has not signed in from lately
+                self._alerts.new_device(user_id, origin, now)
+            return self._tokens.issue(minted, user_id)
         if answer.status == "wrong_code":
             remaining = max(0, int(answer.value))
             raise OtpInvalid(

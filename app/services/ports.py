@@ -8,7 +8,9 @@ nothing here knows about Redis, SQLAlchemy or Flask.
 
 from __future__ import annotations
 
+import builtins
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -34,6 +36,46 @@ class TokenRecord:
     kind: str
     user_id: str
     expires_at: float
+    session_id: str = ""
+    amr: tuple[str, ...] = ()  # how the session was signed in (RFC 8176 values), e.g. ("pwd", "sms")
+
+
+@dataclass(frozen=True)
+class Jti:
+    """A JWT access token's id. Its record is filed under a keyed hash of this, apart from
+    opaque tokens, so a jti read out of a JWT is never itself a bearer token."""
+
+    value: str
+
+
+# What an access token's record is filed under: the opaque token itself, or a JWT's jti.
+AccessRef = str | Jti
+
+
+@dataclass(frozen=True)
+class SessionOrigin:
+    """Where a new session comes from, recorded with it when the sign-in completes."""
+
+    ip: str = ""
+    user_agent: str = ""
+    # The kind of device and its network ("Firefox/Linux|192.0.2.0/24"); "" when unknown. Stored only
+    # as a keyed hash, to tell a sign-in from a device and network not seen lately.
+    device: str = ""
+    amr: tuple[str, ...] = ("pwd", "sms")  # how the user proved who they are (RFC 8176 values)
+    kind: str = "sign_in"
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One session: one sign-in, one refresh chain; `id` is the chain's session id (`sid`)."""
+
+    id: str
+    created_at: float
+    last_used_at: float
+    ip: str
+    user_agent: str
+    amr: tuple[str, ...] = ()
+    kind: str = ""
 
 
 class OtpStore(Protocol):
@@ -45,27 +87,46 @@ class OtpStore(Protocol):
     def finish_send(self, raw_token: str, member: str, delivered: bool) -> None: ...
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
-               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer: ...
+               new_access: AccessRef, new_refresh: str, access_exp: float, refresh_exp: float,
+               origin: SessionOrigin) -> StoreAnswer: ...
 
 
 class TokenStore(Protocol):
     """Token records and their sessions (TokenService)."""
 
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
-                   fixed_code: str | None = None, locale: str | None = None) -> None: ...
+                   fixed_code: str | None = None, locale: str | None = None, first_login: bool = False) -> None: ...
 
-    def get(self, raw_token: str) -> TokenRecord | None: ...
+    def get(self, token: AccessRef) -> TokenRecord | None: ...
 
-    def rotate_refresh(self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float,
-                       refresh_exp: float) -> tuple[str, str]: ...
+    def rotate_refresh(self, raw_refresh: str, new_access: AccessRef, new_refresh: str, now: float,
+                       access_exp: float, refresh_exp: float, grace: float = 0) -> StoreAnswer: ...
 
-    def revoke_chain_of(self, raw_access: str, now: float) -> str | None: ...
-
-    def revoke_user(self, user_id: str) -> int: ...
+    def revoke_chain_of(self, access: AccessRef, now: float) -> str | None: ...
 
     def block_user(self, user_id: str, seconds: int) -> None: ...
 
     def unblock_user(self, user_id: str) -> None: ...
+
+
+class SessionStore(Protocol):
+    """A user's sessions (SessionService)."""
+
+    def list(self, user_id: str, now: float) -> builtins.list[SessionRecord]: ...
+
+    def end(self, user_id: str, session_id: str, now: float) -> bool:
+        """Ends one live session of the user; False when it is not one (unknown, another's, ended)."""
+
+    def end_all(self, user_id: str, keep: str = "") -> builtins.list[str]:
+        """Ends every session of the user but `keep`, and their logins in progress; returns the ids ended."""
+
+
+class AccountRecords(Protocol):
+    """Everything Redis holds about an account (AccountErasure)."""
+
+    def purge(self, user_id: str, email: str, phone: str) -> builtins.list[str]:
+        """Deletes every record of the account: sessions and tokens, logins in progress, and the
+        counters named by its id, email or phone. Returns the ids of the sessions it ended."""
 
 
 class LoginThrottle(Protocol):
@@ -100,9 +161,13 @@ class AuditSink(Protocol):
 class AuditHistory(Protocol):
     """Reading and pruning the audit rows (AdminService)."""
 
-    def latest(self, user_id: str | uuid.UUID, limit: int) -> list[AuthEvent]: ...
+    def latest(self, user_id: str | uuid.UUID, limit: int) -> builtins.list[AuthEvent]: ...
 
     def purge(self, before: datetime) -> int: ...
+
+    def forget(self, user_id: str, traces: Iterable[str]) -> None:
+        """Clears the IP and user agent of the user's rows and every detail that contains one of
+        `traces` (the email, the phone), in the caller's transaction."""
 
 
 class RequestScope(Protocol):

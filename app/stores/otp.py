@@ -6,11 +6,15 @@ import math
 from dataclasses import dataclass
 from typing import cast
 
-from app.services.ports import StoreAnswer
+from app.services.ports import AccessRef, SessionOrigin, StoreAnswer
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
 HOUR = 3600
+
+
+# A device not seen for an account within this window is new to it (the new-sign-in notice).
+DEVICE_MEMORY_SECONDS = 90 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -72,18 +76,23 @@ class RedisOtpStore:
         )
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
-               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer:
-        """'ok' carries the user id; the pre-OTP token is spent and the pair minted."""
+               new_access: AccessRef, new_refresh: str, access_exp: float, refresh_exp: float,
+               origin: SessionOrigin) -> StoreAnswer:
+        """'ok' carries ('1' if the device is new to the account else '0', user id); the pre-OTP
+        token is spent, the pair minted and the session recorded with `origin`."""
         lim = self._limits
         # The new session is always written under the current SECRET_KEY.
         new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
+        device = self._keys.device(origin.device) if origin.device else ""
+        session: list[str | int] = [origin.ip, origin.user_agent, ",".join(origin.amr), origin.kind, device,
+                                   DEVICE_MEMORY_SECONDS]
 
         def attempt(keys: Keys) -> list[bytes]:
             token_key = keys.token(raw_token)
             return cast("list[bytes]", self._scripts.otp_verify(
                 keys=[token_key, *new_keys],
                 args=[repr(now), keys.otp_digest(token_key, code), lim.max_attempts, lim.account_max_failures,
-                      lim.account_window, member, session_id, repr(access_exp), repr(refresh_exp),
+                      lim.account_window, member, session_id, repr(access_exp), repr(refresh_exp), *session,
                       *self._keys.script_names()],
             ))
 

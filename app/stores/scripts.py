@@ -10,7 +10,7 @@ from redis.commands.core import Script
 
 # One entry a file of lua/ (common.lua aside, which every script starts with).
 SCRIPT_NAMES = ("login_begin", "send_reserve", "send_finish", "otp_verify", "refresh", "logout", "revoke_user",
-                "breaker_acquire", "breaker_report")
+                "breaker_acquire", "breaker_report", "sessions_list", "session_end")
 
 
 def _load(client: redis.Redis, name: str) -> Script:
@@ -37,6 +37,8 @@ class Scripts:
     revoke_user: Script
     breaker_acquire: Script
     breaker_report: Script
+    sessions_list: Script
+    session_end: Script
 
 
 def as_text(value: bytes | str | int) -> str:

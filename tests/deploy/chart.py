@@ -11,6 +11,8 @@ from typing import Any
 import helm_python as helm
 import yaml
 
+from tests.support.jwt_tokens import ed25519_pem
+
 ROOT = Path(__file__).resolve().parents[2]
 CHART_DIR = ROOT / "helm" / "otp-auth"
 RELEASE = "demo"
@@ -74,6 +76,9 @@ CONFIG_SAMPLES: dict[str, str] = {
     "PASSWORD_BREACH_TIMEOUT_SECONDS": "1",
     "IPV6_RATE_LIMIT_PREFIX": "56",
     "HSTS_MAX_AGE_SECONDS": "31536000",
+    "SMTP_TIMEOUT_SECONDS": "3",
+    "REFRESH_REUSE_GRACE_SECONDS": "5",
+    "NOTIFY_NEW_SIGN_IN": "false",
 }
 
 # Every setting of the app set through the chart's values (tests/deploy/test_chart.py
@@ -82,7 +87,11 @@ EVERY_SETTING: dict[str, Any] = {
     "secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL, "secretKey": "e" * 48,
                 "redisSentinelPassword": "sentinel-pw", "twilioAccountSid": "AC" + "2" * 32,
                 "twilioAuthToken": "token", "smsWebhookSecret": "w" * 40,
-                "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40},
+                "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40,
+                "jwtSigningKeys": ed25519_pem(),
+                "smtpUsername": "mailer", "smtpPassword": "smtp-pw"},
+    "email": {"backend": "smtp", "outboxFile": "/tmp/mail.jsonl", "from": "Example <no-reply@example.com>",
+              "smtp": {"host": "smtp.example.com", "port": 465, "tls": "tls"}},
     "sms": {
         "backend": "webhook",
         "backends": ["webhook", "twilio", "sns", "file"],
@@ -97,6 +106,8 @@ EVERY_SETTING: dict[str, Any] = {
     },
     "redis": {"keyPrefix": "auth:", "sentinel": {"hosts": ["sentinel-0:26379", "sentinel-1:26379"],
                                                  "masterName": "otpmaster"}},
+    "jwt": {"accessTokenFormat": "jwt", "issuer": "https://auth.example.com", "audience": "example-api",
+            "jwksMaxAgeSeconds": 120, "authCheck": {"forwardJwt": True, "header": "X-Auth-Jwt", "ttlSeconds": 30}},
     "config": CONFIG_SAMPLES,
 }
 

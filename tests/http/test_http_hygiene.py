@@ -48,7 +48,7 @@ def preflight(client, path, method):
 
 
 @pytest.mark.parametrize(("path", "method", "allowed"), [
-    (LOGIN, "POST", "POST"), (ME, "GET", "GET"), ("/api/v1/auth/check", "GET", "GET"),
+    (LOGIN, "POST", "POST"), (ME, "GET", "DELETE, GET"), ("/api/v1/auth/check", "GET", "GET"),
     ("/api/v1/logout", "POST", "POST"),
 ])
 def test_a_preflight_lists_only_the_methods_of_its_route(cors_client, path, method, allowed):

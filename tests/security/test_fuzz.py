@@ -36,10 +36,15 @@ ENDPOINTS = [
     ("POST", "/api/v1/token/refresh"),
     ("POST", "/api/v1/logout"),
     ("GET", "/api/v1/auth/check"),
+    ("GET", "/api/v1/sessions"),
+    ("DELETE", "/api/v1/sessions"),
+    ("DELETE", "/api/v1/sessions/xsession_idx"),  # the route as test_any_route_or_path spells it: an unknown id
+    ("POST", "/api/v1/password/change"),
+    ("DELETE", "/api/v1/me"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ]
-FIELDS = ["email", "password", "phone", "otp", "refresh_token"]
+FIELDS = ["email", "password", "phone", "otp", "refresh_token", "current_password", "new_password"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 # What an HTTP server can hand over in a header value: latin-1 text without control characters.
@@ -69,6 +74,8 @@ FIELD_VALUES = {  # mostly strings (what the schema expects, so the value travel
     "phone": weighted((2, any_text), (1, st.from_regex(r"\A\+[1-9][0-9]{6,14}\Z")), (1, json_value)),
     "otp": weighted((2, any_text), (1, st.from_regex(r"\A[0-9]{6}\Z")), (1, json_value)),
     "refresh_token": weighted((3, any_text), (1, json_value)),
+    "current_password": weighted((3, any_text), (1, json_value)),
+    "new_password": weighted((3, any_text), (1, json_value)),
 }
 # The fields each endpoint takes; a body with them (fuzzed values) gets past the schema into the services.
 REQUIRED = {
@@ -76,6 +83,8 @@ REQUIRED = {
     "/api/v1/login": ["email", "password"],
     "/api/v1/validate-otp": ["otp"],
     "/api/v1/token/refresh": ["refresh_token"],
+    "/api/v1/password/change": ["current_password", "new_password"],
+    "/api/v1/me": ["password"],
 }
 raw_json_tricks = st.sampled_from([
     "{", "[1,]", "NaN", "-Infinity", "1e99999", "9" * 5000, '"\\ud800"', '{"email": "\\u0000"}',

@@ -143,10 +143,27 @@ one of the backends, and the ones it cannot work without are required.
 {{- if $sms.templates }}
 {{- $_ := set $data "SMS_TEMPLATES_DIR" (include "otp-auth.smsTemplatesDir" .) }}
 {{- end }}
+{{- $email := .Values.email }}
+{{- $_ := set $data "EMAIL_BACKEND" $email.backend }}
+{{- $_ := set $data "EMAIL_OUTBOX_FILE" $email.outboxFile }}
+{{- if eq $email.backend "smtp" }}
+{{- $_ := set $data "SMTP_HOST" (required "email.smtp.host is required with email.backend=smtp" $email.smtp.host) }}
+{{- $_ := set $data "EMAIL_FROM" (required "email.from is required with email.backend=smtp, e.g. otp-auth <no-reply@example.com>" $email.from) }}
+{{- $_ := set $data "SMTP_PORT" (toString $email.smtp.port) }}
+{{- $_ := set $data "SMTP_TLS" $email.smtp.tls }}
+{{- end }}
 {{- with .Values.redis.sentinel.hosts }}
 {{- $_ := set $data "REDIS_SENTINELS" (join "," .) }}
 {{- $_ := set $data "REDIS_SENTINEL_MASTER" $.Values.redis.sentinel.masterName }}
 {{- end }}
+{{- $jwt := .Values.jwt }}
+{{- $_ := set $data "ACCESS_TOKEN_FORMAT" $jwt.accessTokenFormat }}
+{{- with $jwt.issuer }}{{ $_ := set $data "JWT_ISSUER" . }}{{ end }}
+{{- with $jwt.audience }}{{ $_ := set $data "JWT_AUDIENCE" . }}{{ end }}
+{{- $_ := set $data "JWKS_MAX_AGE_SECONDS" (toString $jwt.jwksMaxAgeSeconds) }}
+{{- $_ := set $data "AUTH_CHECK_FORWARD_JWT" (toString $jwt.authCheck.forwardJwt) }}
+{{- $_ := set $data "AUTH_CHECK_JWT_HEADER" $jwt.authCheck.header }}
+{{- $_ := set $data "AUTH_CHECK_JWT_TTL_SECONDS" (toString $jwt.authCheck.ttlSeconds) }}
 {{- range $key, $value := .Values.config }}
 {{- $_ := set $data $key (toString $value) }}
 {{- end }}
@@ -181,7 +198,14 @@ with a message naming the value when a required one is missing.
 {{- $_ := set $data "SMS_WEBHOOK_SECRET" (required "secrets.smsWebhookSecret is required with the webhook backend: 32+ random characters your gateway checks signatures with (or put SMS_WEBHOOK_SECRET in secrets.existingSecret)" $s.smsWebhookSecret) }}
 {{- end }}
 {{- with $s.testPhoneNumbers }}{{ $_ := set $data "TEST_PHONE_NUMBERS" . }}{{ end }}
+{{- with $s.smtpUsername }}{{ $_ := set $data "SMTP_USERNAME" . }}{{ end }}
+{{- with $s.smtpPassword }}{{ $_ := set $data "SMTP_PASSWORD" . }}{{ end }}
 {{- with $s.secretKeyFallbacks }}{{ $_ := set $data "SECRET_KEY_FALLBACKS" . }}{{ end }}
+{{- if or (eq .Values.jwt.accessTokenFormat "jwt") .Values.jwt.authCheck.forwardJwt }}
+{{- $_ := set $data "JWT_SIGNING_KEYS" (required "secrets.jwtSigningKeys is required with jwt.accessTokenFormat=jwt or jwt.authCheck.forwardJwt: PEM private keys, e.g. from openssl genpkey -algorithm ed25519 (or put JWT_SIGNING_KEYS in secrets.existingSecret)" $s.jwtSigningKeys) }}
+{{- else }}
+{{- with $s.jwtSigningKeys }}{{ $_ := set $data "JWT_SIGNING_KEYS" . }}{{ end }}
+{{- end }}
 {{- toYaml $data }}
 {{- end }}
 
