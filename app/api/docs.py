@@ -69,9 +69,16 @@ def openapi_yaml() -> Response:
     return Response(openapi_document(), mimetype="application/yaml")
 
 
+# Another site must not frame the page (clickjacking): CSP for today's browsers, X-Frame-Options for older ones.
+DOCS_PAGE_HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+}
+
+
 @bp.get("/docs")
 def swagger_ui() -> Response:
-    return Response(DOCS_PAGE, mimetype="text/html")
+    return Response(DOCS_PAGE, mimetype="text/html", headers=DOCS_PAGE_HEADERS)
 
 
 @bp.get("/docs/<asset>")

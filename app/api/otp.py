@@ -5,6 +5,7 @@ from typing import Any
 from flask import Blueprint, request
 
 from app.container import services
+from app.http.client_ip import client_bucket
 from app.http.request_input import bearer_token, json_body
 from app.schemas.responses import sent_body, token_pair_body
 
@@ -16,7 +17,7 @@ def send_otp() -> dict[str, Any]:
     svc = services()
     token = bearer_token()
     json_body(svc.schemas.empty)
-    return sent_body(svc.otp.send(token, request.accept_languages, request.remote_addr or ""))
+    return sent_body(svc.otp.send(token, request.accept_languages, client_bucket()))
 
 
 @bp.post("/validate-otp")

@@ -50,6 +50,10 @@ class CoreSettings(Group):
     # Set under gunicorn with several workers: prometheus_client keeps each worker's values there.
     PROMETHEUS_MULTIPROC_DIR: str = setting("", text)
     TRUSTED_PROXY_COUNT: int = setting(0, integer(minimum=0))
+    # Per-IP limits count an IPv6 client by this prefix: one subscriber usually holds a whole /64.
+    IPV6_RATE_LIMIT_PREFIX: int = setting(64, integer(minimum=32, maximum=128))
+    # Strict-Transport-Security max-age on every answer; 0: no header. Only behind HTTPS (docs/deploy.md).
+    HSTS_MAX_AGE_SECONDS: int = setting(0, integer(minimum=0))
     CORS_ORIGINS: tuple[str, ...] = setting((), csv)
     WEB_LOGIN_PATH: str = setting("/login", web_path)  # the reference web login page; empty: not served
 

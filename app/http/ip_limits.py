@@ -2,8 +2,9 @@
 
 One Limiter per app, so several apps in one process (tests, tools) never share
 counters. Limits are attached by endpoint name, which keeps the views free of
-rate-limit plumbing. remote_addr is the real client once ProxyFix has applied
-TRUSTED_PROXY_COUNT.
+rate-limit plumbing. A client is counted by its rate-limit bucket (its parsed
+address, or its IPv6 prefix: app/http/client_ip.py), which appears in the
+limiter's keys only as a keyed hash, like every other key naming a client.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import time
 import redis
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
-from flask_limiter.util import get_remote_address
 
 from app.config import Settings
 from app.container import services
+from app.http.client_ip import client_bucket
 from app.http.errors import problem_response
 from app.problems import RateLimited
 from app.services.rate_limits import RateLimitRule
-from app.stores.keys import KeyNames
+from app.stores.keys import KeyedHasher, Keys
 
 EXTENSION_KEY = "otp_auth.ip_limiter"
 
@@ -38,14 +39,16 @@ def ip_limits(settings: Settings) -> dict[str, str]:
 
 
 def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> None:
+    keys = Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(settings.SECRET_KEY))
     limiter = Limiter(
-        key_func=get_remote_address,
+        key_func=lambda: keys.ip_subject(client_bucket()),
         strategy="moving-window",
         storage_uri="redis://",
         # flask-limiter annotates storage_options as str | int values, yet hands them to the limits
         # storage as keyword arguments, and its Redis storage takes a connection_pool.
-        storage_options={"connection_pool": client.connection_pool},  # type: ignore[dict-item]
-        key_prefix=KeyNames(settings.REDIS_KEY_PREFIX).ip_limiter(),
+        # The storage's own key_prefix (default "LIMITS") starts each key: ours keeps them in the namespace.
+        storage_options={"connection_pool": client.connection_pool,  # type: ignore[dict-item]
+                         "key_prefix": keys.ip_limiter()},
         headers_enabled=False,
         on_breach=count_ip_limit_breach,
     )

@@ -6,14 +6,15 @@ import logging
 import re
 import time
 import uuid
+from functools import partial
 
 from flask import Flask, Response, g, request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
 from app.container import services
+from app.http.client_ip import ClientAddressMiddleware
 
 MAX_BODY_BYTES = 64 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -37,12 +38,20 @@ class NoSessions(SessionInterface):
 def register_middleware(app: Flask, settings: Settings) -> None:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.session_interface = NoSessions()
-    if settings.TRUSTED_PROXY_COUNT:
-        # Exactly this many X-Forwarded-For hops are believed; anything further left is the client's word.
-        # Flask declares wsgi_app a method, yet replacing it is how its docs say to add WSGI middleware.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.TRUSTED_PROXY_COUNT)  # type: ignore[method-assign]
+    # Exactly TRUSTED_PROXY_COUNT X-Forwarded-For hops are believed; anything further left is the client's word.
+    # Flask declares wsgi_app a method, yet replacing it is how its docs say to add WSGI middleware.
+    app.wsgi_app = ClientAddressMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app, trusted_proxies=settings.TRUSTED_PROXY_COUNT, ipv6_prefix=settings.IPV6_RATE_LIMIT_PREFIX)
     app.before_request(_start_request)
     app.after_request(_finish_request)
+    if settings.HSTS_MAX_AGE_SECONDS:
+        app.after_request(partial(_strict_transport, f"max-age={settings.HSTS_MAX_AGE_SECONDS}"))
+
+
+def _strict_transport(value: str, response: Response) -> Response:
+    """Browsers that reached the service over HTTPS keep to HTTPS for max-age (they ignore it over HTTP)."""
+    response.headers["Strict-Transport-Security"] = value
+    return response
 
 
 def _start_request() -> None:

@@ -11,8 +11,9 @@ from marshmallow import Schema, ValidationError
 
 from app.problems import InvalidJson, InvalidToken, UnsupportedMediaType, ValidationFailed
 
-# Room for a JWT access token with a long issuer and audience, well under any proxy's header cap.
-_BEARER = re.compile(r"^Bearer\s+([A-Za-z0-9._~+/=-]{1,4096})\s*$", re.IGNORECASE)
+# RFC 9110 §11.4: scheme, one or more spaces (SP only: no tab, NBSP or NEL), token68 -- with room for a JWT
+# access token with a long issuer and audience, well under any proxy's header cap.
+_BEARER = re.compile(r"^Bearer +([A-Za-z0-9._~+/=-]{1,4096}) *$", re.IGNORECASE)
 
 
 def _reject_constant(name: str) -> None:

@@ -9,7 +9,7 @@ class FlaskRequestScope:
     def client(self) -> tuple[str | None, str | None]:
         if not has_request_context():
             return None, None
-        # remote_addr is the real client once ProxyFix has applied TRUSTED_PROXY_COUNT.
+        # remote_addr is the client's parsed address (app/http/client_ip.py), never text a client made up.
         return request.remote_addr, request.headers.get("User-Agent")
 
     def identify(self, user_id: str) -> None:

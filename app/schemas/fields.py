@@ -6,9 +6,12 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from app.services.emails import EmailRejected, canonical_email
+
 
 class TrimmedEmail(fields.Email):
-    """An email checked for syntax only (no DNS), trimmed and lower-cased."""
+    """An email in its stored form (app/services/emails.py: trimmed, NFC, ASCII before the @,
+    an IDNA A-label domain, lower-cased), then checked for syntax only (no DNS)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=validate.Length(max=254), **kwargs)
@@ -16,7 +19,11 @@ class TrimmedEmail(fields.Email):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str):
             raise ValidationError("Not a valid email address.")
-        return super()._deserialize(value.strip().lower(), attr, data, **kwargs)
+        try:
+            canonical = canonical_email(value)
+        except EmailRejected as error:
+            raise ValidationError(str(error)) from None
+        return super()._deserialize(canonical, attr, data, **kwargs)
 
 
 class StrictString(fields.String):

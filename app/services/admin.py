@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session, scoped_session
 
 from app.models import AuthEvent, User
 from app.services.clock import Clock, to_datetime
+from app.services.emails import email_lookup_forms
 from app.services.erasure import AccountErasure
 from app.services.events import Recorder
 from app.services.ports import AuditHistory, SessionRecord
 from app.services.sessions import SessionService
 from app.services.tokens import TokenService
-from app.services.users import UserService, normalize_email
+from app.services.users import UserService
 
 
 class UnknownUser(LookupError):
@@ -38,7 +39,7 @@ class AdminService:
     def user(self, email: str) -> User:
         user = self._users.find_by_email(email)
         if user is None:
-            raise UnknownUser(f"no account with email {normalize_email(email)}")
+            raise UnknownUser(f"no account with email {email_lookup_forms(email)[0]}")
         return user
 
     def disable(self, email: str) -> tuple[User, int]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from app.models import User
 from app.problems import ApiError, InvalidCredentials, RateLimited
 from app.services.clock import Clock
+from app.services.emails import email_lookup_forms
 from app.services.events import Recorder
 from app.services.otp import OtpService
 from app.services.passwords import Passwords
@@ -17,7 +18,7 @@ from app.services.phones import phone_hint
 from app.services.ports import LoginThrottle
 from app.services.rate_limits import RateLimitRule
 from app.services.tokens import TokenService
-from app.services.users import UserService, normalize_email
+from app.services.users import UserService
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +48,16 @@ class LoginService:
 
     def login(self, email: str, password: str, languages: Iterable[tuple[str, float]] = ()) -> LoginResult:
         """`languages` (Accept-Language) pick the SMS text when OTP_SEND_ON_LOGIN sends one."""
-        email = normalize_email(email)
+        account = email_lookup_forms(email)[0]  # what the per-account failure window counts
         # The attempt is reserved before the password is checked, so parallel guesses
         # cannot slip past the limit; a success clears the window.
         attempt = secrets.token_hex(8)
-        wait = self._throttle.begin(email, self._clock.now(), attempt)
+        wait = self._throttle.begin(account, self._clock.now(), attempt)
         if wait > 0:
             self._events.rate_limited(RateLimitRule.LOGIN_ACCOUNT_FAILURES)
             self._events.login("locked")
             raise RateLimited("Too many failed logins for this account; wait and try again.", retry_after=wait)
-        user, valid = self._check_password(email, password, attempt)
+        user, valid = self._check_password(email, account, password, attempt)
         if not valid or user is None:
             self._events.login("invalid_credentials", user.id if user else None)
             raise InvalidCredentials("The email or password is not right.")
@@ -65,7 +66,7 @@ class LoginService:
             # the attempt stays counted against the account's failure window.
             self._events.login("disabled", user.id)
             raise InvalidCredentials("The email or password is not right.")
-        self._throttle.succeeded(email)
+        self._throttle.succeeded(account)
         first_login = user.last_login_at is None
         self._users.record_login(user, password)
         self._events.login("ok")
@@ -83,7 +84,7 @@ class LoginService:
             return replace(result, otp_sent=False)
         return replace(result, otp_sent=True)
 
-    def _check_password(self, email: str, password: str, attempt: str) -> tuple[User | None, bool]:
+    def _check_password(self, email: str, account: str, password: str, attempt: str) -> tuple[User | None, bool]:
         judged = False
         try:
             user = self._users.find_by_email(email)
@@ -94,5 +95,5 @@ class LoginService:
             if not judged:
                 # The database failed, not the password: give the attempt back, or a user
                 # retrying through an outage would be locked out once it ends.
-                self._throttle.release(email, attempt)
+                self._throttle.release(account, attempt)
         return user, valid

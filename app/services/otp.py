@@ -70,7 +70,7 @@ class OtpService:
     def message(self, code: str, locale: str | None = None) -> str:
         return self._texts.render(code, locale)
 
-    def send(self, pre_token: str, languages: Iterable[tuple[str, float]] = (), client_ip: str = "") -> SendResult:
+    def send(self, pre_token: str, languages: Iterable[tuple[str, float]] = (), client_bucket: str = "") -> SendResult:
         """Replaces the login's code with a new one and texts it to the account's phone.
 
         The text is in the locale saved at signup, else the best of `languages`
@@ -80,7 +80,7 @@ class OtpService:
         now = self._clock.now()
         member = secrets.token_hex(8)
         code = generate_code(cfg.length)
-        answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member, client_ip)
+        answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member, client_bucket)
         if answer.status == "sms_budget":
             self._budget.refused(float(answer.value))
         if answer.status != "ok":

@@ -29,6 +29,9 @@ class PhonePolicy:
             number = phonenumbers.parse(text, self.default_region)
         except phonenumbers.NumberParseException:
             raise PhoneRejected("This is not a phone number.") from None
+        if number.extension:
+            # E.164 has no extension and SMS cannot reach one: storing the number without it would text someone else.
+            raise PhoneRejected("Phone numbers with an extension cannot receive SMS codes; give a direct number.")
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         # Test numbers are accepted as configured, even where libphonenumber calls them fictional.
         if e164 in self.test_numbers:

@@ -12,12 +12,9 @@ from sqlalchemy.orm import Session, scoped_session
 from app.models import User
 from app.models.types import utc_now
 from app.problems import EmailTaken
+from app.services.emails import canonical_email, email_lookup_forms
 from app.services.events import Recorder
 from app.services.passwords import Passwords
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 class UserService:
@@ -29,7 +26,7 @@ class UserService:
 
     def register(self, email: str, phone: str, password: str, locale: str | None = None) -> User:
         """Creates the account; the commit is done before this returns, so a 201 is never lost."""
-        user = User(id=uuid.uuid4(), email=normalize_email(email), phone=phone,
+        user = User(id=uuid.uuid4(), email=canonical_email(email), phone=phone,
                     password_hash=self._passwords.hash(password), locale=locale)
         self._session.add(user)
         # One commit writes the account and its audit row; the event goes on the stream after it.
@@ -44,7 +41,13 @@ class UserService:
         return user
 
     def find_by_email(self, email: str) -> User | None:
-        return self._session.scalar(select(User).where(User.email == normalize_email(email)))
+        """The account of `email` as typed: under its stored form, or the form an account made
+        before the email rule has (app/services/emails.py); one SELECT either way."""
+        forms = email_lookup_forms(email)
+        if len(forms) == 1:
+            return self._session.scalar(select(User).where(User.email == forms[0]))
+        found = {user.email: user for user in self._session.scalars(select(User).where(User.email.in_(forms)))}
+        return next((found[form] for form in forms if form in found), None)
 
     def get(self, user_id: str) -> User | None:
         try:

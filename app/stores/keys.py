@@ -138,11 +138,15 @@ class Keys(KeyNames):
         so nothing left in Redis names the account."""
         return f"{self.prefix}erased:{self._hasher.digest('erased', user_id)}"
 
-    def ip_sends(self, client_ip: str) -> str:
-        if not client_ip:
+    def ip_subject(self, client_bucket: str) -> str:
+        """How a client's address (its rate-limit bucket, app/http/client_ip.py) appears in key names."""
+        return self._hasher.digest("ip", client_bucket)
+
+    def ip_sends(self, client_bucket: str) -> str:
+        if not client_bucket:
             # Outside HTTP there is no address and the send script checks no IP cap: a name it never writes.
             return f"{self.prefix}ipsends:none"
-        return f"{self.prefix}ipsends:{self._hasher.digest('ip', client_ip)}"
+        return f"{self.prefix}ipsends:{self.ip_subject(client_bucket)}"
 
     def phone_sends(self, phone: str) -> str:
         return f"{self.prefix}phonesends:{self._hasher.digest('phone', phone)}"

@@ -43,7 +43,7 @@ class RedisOtpStore:
         self._keysets = (keys, *fallbacks)
 
     def reserve_send(self, raw_token: str, code: str, now: float, code_expires_at: float, member: str,
-                     client_ip: str = "") -> StoreAnswer:
+                     client_bucket: str = "") -> StoreAnswer:
         """Checks the send limits (the service-wide SMS budget too) and parks `code` as pending.
 
         'ok' carries (phone, user id, '1' for a test number, saved locale, SMS used this hour);
@@ -53,8 +53,8 @@ class RedisOtpStore:
         hour = math.floor(now / HOUR)
         budget_key = self._keys.sms_budget(hour)
         hour_left = (hour + 1) * HOUR - now
-        ip_key = self._keys.ip_sends(client_ip)
-        ip_limit = lim.sends_per_ip if client_ip else 0
+        ip_key = self._keys.ip_sends(client_bucket)
+        ip_limit = lim.sends_per_ip if client_bucket else 0
 
         def attempt(keys: Keys) -> list[bytes]:
             token_key = keys.token(raw_token)

@@ -33,9 +33,9 @@ class SelfService:
 
 
 def build_selfservice(*, session: Session | scoped_session[Any], client: redis.Redis, keys: Keys,
-                      old_keys: tuple[Keys, ...], scripts: Scripts, users: UserService, passwords: Passwords, policy: PasswordPolicy,
-                      throttle: LoginThrottle, tokens: TokenService, audit: AuditTrail, clock: Clock,
-                      events: Recorder) -> SelfService:
+                      old_keys: tuple[Keys, ...], scripts: Scripts, users: UserService, passwords: Passwords,
+                      policy: PasswordPolicy, throttle: LoginThrottle, tokens: TokenService, audit: AuditTrail,
+                      clock: Clock, events: Recorder) -> SelfService:
     sessions = SessionService(store=RedisSessionStore(keys=keys, scripts=scripts), tokens=tokens, clock=clock,
                               events=events)
     erasure = AccountErasure(session=session, records=RedisAccountRecords(keys=keys, scripts=scripts,

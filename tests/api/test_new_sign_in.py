@@ -111,3 +111,28 @@ def test_the_notice_is_on_by_default_only_with_a_real_email_backend(app_and_flow
     assert outbox.extensions["otp_auth"].settings.notify_new_sign_in is True
     off, _ = app_and_flow(EMAIL_BACKEND="file", EMAIL_OUTBOX_FILE=str(tmp_path / "o.jsonl"), NOTIFY_NEW_SIGN_IN="0")
     assert off.extensions["otp_auth"].settings.notify_new_sign_in is False
+
+
+def forwarded_sign_in(app, flow, user, forwarded_for: str):  # type: ignore[no-untyped-def]
+    flow.client.environ_base.update({"HTTP_USER_AGENT": FIREFOX, "HTTP_X_FORWARDED_FOR": forwarded_for})
+    pair = flow.signed_in(user)
+    app.extensions["otp_auth"].after_response.drain()
+    return pair
+
+
+def test_sessions_and_networks_use_the_parsed_client_address(app_and_flow, email):
+    """A port, brackets or an IPv4-mapped spelling is neither another network nor text stored in a session."""
+    app, flow = app_and_flow(NOTIFY_NEW_SIGN_IN="true", TRUSTED_PROXY_COUNT="1")
+    user = flow.signup()
+    forwarded_sign_in(app, flow, user, "198.51.100.7")
+    mapped = forwarded_sign_in(app, flow, user, "[::ffff:198.51.100.9]:443")  # same /24 once parsed
+    assert notices(email, user) == []
+    forwarded_sign_in(app, flow, user, "[2001:DB8:1:2::5]:8443")
+    latest = forwarded_sign_in(app, flow, user, "2001:db8:1:2:0:0:0:ff%eth0")  # same /64
+    assert len(notices(email, user)) == 1
+    assert "2001:db8:1:2::5" in notices(email, user)[0].body
+    ips = [session["ip"] for session in flow.sessions(latest["access_token"])]
+    assert sorted(ips) == ["198.51.100.7", "198.51.100.9", "2001:db8:1:2::5", "2001:db8:1:2::ff"]
+    assert "198.51.100.9" in [session["ip"] for session in flow.sessions(mapped["access_token"])]
+    events = [row for row in audit_rows(app, user["id"]) if row.event == "new_device_sign_in"]
+    assert [row.details for row in events] == [{"device": "Firefox on Linux", "network": "2001:db8:1:2::/64"}]

@@ -112,3 +112,10 @@ def test_per_ip_signup_limit(make_app):
     problem = refused.get_json()
     assert problem["code"] == "rate_limited"
     assert int(refused.headers["Retry-After"]) == problem["retry_after"] >= 1
+
+
+def test_a_phone_with_an_extension_is_422_naming_phone(client):
+    response = client.post(URL, json=body(phone="+1 415 555 0123 ext. 55"))
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert set(errors) == {"phone"} and "extension" in errors["phone"][0]

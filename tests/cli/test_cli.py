@@ -89,6 +89,20 @@ def test_users_delete_erases_the_account_like_delete_me(app, client, flow):
     assert flow.signup(email=user["email"])["id"] != user["id"]
 
 
+def test_users_commands_find_an_account_under_the_form_stored_before_the_email_rule(app, flow):
+    user = flow.signup()
+    old_form = f"old-{uuid.uuid4().hex[:6]}@b\u00fccher.de"  # trimmed and lower-cased only, as before issue 20
+    with app.app_context():
+        db.session.get(User, uuid.UUID(user["id"])).email = old_form
+        db.session.commit()
+    assert run(app, "users", "show", old_form.upper()).exit_code == 0
+    result = run(app, "users", "delete", old_form, "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"deleted {user['id']}; 0 session(s) ended"
+    with app.app_context():
+        assert db.session.get(User, uuid.UUID(user["id"])) is None
+
+
 def test_events_lists_the_newest_first_and_obeys_limit(app, flow, clock):
     user = flow.signup()
     clock.advance(60)

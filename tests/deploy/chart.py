@@ -76,6 +76,8 @@ CONFIG_SAMPLES: dict[str, str] = {
     "PASSWORD_BREACH_CHECK": "true",
     "PASSWORD_BREACH_API_URL": "https://hibp-proxy.example.com/range/",
     "PASSWORD_BREACH_TIMEOUT_SECONDS": "1",
+    "IPV6_RATE_LIMIT_PREFIX": "56",
+    "HSTS_MAX_AGE_SECONDS": "31536000",
     "SMTP_TIMEOUT_SECONDS": "3",
     "REFRESH_REUSE_GRACE_SECONDS": "5",
     "NOTIFY_NEW_SIGN_IN": "false",

@@ -77,3 +77,12 @@ def test_phone_hint_shows_the_calling_code_and_last_four_digits_only(e164: str, 
     assert phone_hint(e164) == hint
     calling_code = re.match(r"\+\d+", hint)[0]  # type: ignore[index]
     assert re.sub(r"\D", "", hint[len(calling_code):]) == e164[-4:]
+
+
+@pytest.mark.parametrize("raw", ["+1 415 555 0123 ext. 55", "+14155550123x55", "+1 (415) 555-0123 extension 7",
+                                 "+44 20 7946 0958 #123", "+15555550100 ext 1"])
+def test_a_number_with_an_extension_is_refused_not_cut_short(raw: str) -> None:
+    # libphonenumber reads the extension apart and E.164 has no room for it: the SMS would reach the main line.
+    policy = PhonePolicy(test_numbers=frozenset({"+15555550100"}))
+    with pytest.raises(PhoneRejected, match="extension"):
+        policy.normalize(raw)
