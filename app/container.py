@@ -23,10 +23,12 @@ from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
 from app.services.clock import Clock, SystemClock
 from app.services.events import Recorder
+from app.services.factors import FactorService
 from app.services.login import LoginService
 from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
+from app.services.second_factor import SecondFactorService
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenService, TokenTtls
 from app.services.users import UserService
@@ -35,6 +37,7 @@ from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import OtpLimits, RedisOtpStore
 from app.stores.scripts import Scripts
 from app.stores.tokens import RedisTokenStore
+from app.wiring.factors import build_factors
 
 EXTENSION_KEY = "otp_auth"
 
@@ -50,6 +53,8 @@ class Services:
     tokens: TokenService
     otp: OtpService
     login: LoginService
+    factors: FactorService
+    second_factor: SecondFactorService
     metrics: Metrics
     events: Recorder
     admin: AdminService
@@ -78,9 +83,9 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         events=events,
     )
     texts = _sms_texts(settings)
+    limits = _otp_limits(settings)
     otp = OtpService(
-        store=RedisOtpStore(keys=keys, scripts=scripts, limits=_otp_limits(settings),
-                            fallbacks=old_keys),
+        store=RedisOtpStore(keys=keys, scripts=scripts, limits=limits, fallbacks=old_keys),
         tokens=tokens,
         sender=sms,
         clock=clock,
@@ -102,6 +107,8 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         send_on_login=settings.OTP_SEND_ON_LOGIN,
         events=events,
     )
+    factors = build_factors(settings, keys=keys, old_keys=old_keys, scripts=scripts, limits=limits, users=users,
+                            tokens=tokens, otp=otp, clock=clock, events=events)
     return Services(
         settings=settings,
         redis=client,
@@ -112,6 +119,8 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         tokens=tokens,
         otp=otp,
         login=login,
+        factors=factors.factors,
+        second_factor=factors.second_factor,
         metrics=metrics,
         events=events,
         admin=AdminService(session=db.session, users=users, tokens=tokens, audit=audit, events=events, clock=clock),

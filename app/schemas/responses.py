@@ -6,6 +6,7 @@ from typing import Any
 
 from app.models import User
 from app.services.clock import isoformat_z
+from app.services.factors import FactorSummary, TotpEnrolment
 from app.services.login import LoginResult
 from app.services.otp import SendResult
 from app.services.tokens import TokenPair
@@ -22,6 +23,7 @@ def login_body(result: LoginResult) -> dict[str, Any]:
         "expires_in": result.expires_in,
         "otp_required": True,
         "phone_hint": result.phone_hint,
+        "factors": list(result.factors),
     }
     if result.otp_sent is not None:
         body["otp_sent"] = result.otp_sent
@@ -40,3 +42,12 @@ def token_pair_body(pair: TokenPair) -> dict[str, Any]:
         "refresh_token": pair.refresh_token,
         "refresh_expires_in": pair.refresh_expires_in,
     }
+
+
+def factors_body(summary: FactorSummary) -> dict[str, Any]:
+    return {"sms": {"phone_hint": summary.phone_hint}, "totp": {"enabled": summary.totp_enabled},
+            "recovery_codes_left": summary.recovery_codes_left}
+
+
+def totp_enrolment_body(enrolment: TotpEnrolment) -> dict[str, Any]:
+    return {"secret": enrolment.secret, "otpauth_uri": enrolment.otpauth_uri, "qr_svg": enrolment.qr_svg}

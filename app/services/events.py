@@ -80,15 +80,19 @@ class Recorder:
         else:
             self.write("otp_send_failed", user_id, provider=provider, error=error[:200])
 
-    def otp_checked(self, result: str, user_id: str | None) -> None:
-        """result: ok | invalid | expired | exceeded."""
+    def otp_checked(self, result: str, user_id: str | None, factor: str = "sms") -> None:
+        """result: ok | invalid | expired | exceeded; factor: sms | totp | recovery_code (what was answered)."""
         if self.metrics:
             self.metrics.otp_checks.labels(result).inc()
         event = _OTP_CHECK_EVENTS[result]
         if event == "otp_failed":
-            self.write(event, user_id, reason=result)
+            self.write(event, user_id, reason=result, factor=factor)
         else:
-            self.write(event, user_id)
+            self.write(event, user_id, factor=factor)
+
+    def factor_changed(self, event: str, user_id: str) -> None:
+        """event: totp_enrolled | totp_removed | recovery_codes_created (an account's second factors)."""
+        self.write(event, user_id)
 
     def rate_limited(self, rule: RateLimitRule, user_id: str | None = None) -> None:
         self.identify(user_id)

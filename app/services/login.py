@@ -16,6 +16,7 @@ from app.services.passwords import Passwords
 from app.services.phones import phone_hint
 from app.services.ports import LoginThrottle
 from app.services.rate_limits import RateLimitRule
+from app.services.second_step import RECOVERY_CODE, SMS, TOTP
 from app.services.tokens import TokenService
 from app.services.users import UserService, normalize_email
 
@@ -29,6 +30,7 @@ class LoginResult:
     phone_hint: str
     user_id: str
     otp_sent: bool | None = None  # None: no send was attempted
+    factors: tuple[str, ...] = ("sms",)  # the second factors the account has (API names)
 
 
 class LoginService:
@@ -70,7 +72,8 @@ class LoginService:
         self._users.record_login(user, password)
         self._events.login("ok")
         token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone), user.locale)
-        result = LoginResult(token, self._tokens.ttls.pre_otp, phone_hint(user.phone), str(user.id))
+        result = LoginResult(token, self._tokens.ttls.pre_otp, phone_hint(user.phone), str(user.id),
+                             factors=factors_of(user))
         if not self._send_on_login:
             return result
         try:
@@ -94,3 +97,13 @@ class LoginService:
                 # retrying through an outage would be locked out once it ends.
                 self._throttle.release(email, attempt)
         return user, valid
+
+
+def factors_of(user: User) -> tuple[str, ...]:
+    """The factors that can finish this account's login (read with the user, at no extra query)."""
+    factors = [SMS]
+    if user.totp_enabled:
+        factors.append(TOTP)
+    if user.recovery_codes_left:
+        factors.append(RECOVERY_CODE)
+    return tuple(factors)

@@ -9,14 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
-from app.problems import (
-    InvalidToken,
-    OtpAttemptsExceeded,
-    OtpExpired,
-    OtpInvalid,
-    RateLimited,
-    SmsUnavailable,
-)
+from app.problems import RateLimited, SmsUnavailable
+from app.services import second_step
 from app.services.clock import Clock
 from app.services.events import Recorder
 from app.services.phones import phone_hint
@@ -119,25 +113,10 @@ class OtpService:
             pre_token, code, self._clock.now(), secrets.token_hex(8), minted.session_id,
             minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at,
         )
-        # Every verdict but no_token names the login's user last.
-        user_id = answer.values[-1] if answer.values else ""
-        if answer.status in _CHECK_RESULTS:
-            self._events.otp_checked(_CHECK_RESULTS[answer.status], user_id)
-        elif answer.status == "account_locked":
-            self._events.rate_limited(RateLimitRule.OTP_ACCOUNT_FAILURES, user_id)
+        user_id = second_step.report(self._events, answer, second_step.SMS)
         if answer.status == "ok":
             return minted.as_pair(user_id, self._tokens.ttls)
-        if answer.status == "wrong_code":
-            remaining = max(0, int(answer.value))
-            raise OtpInvalid(
-                f"That code is not right; {remaining} attempt{'s' if remaining != 1 else ''} left.",
-                attempts_remaining=remaining,
-            )
-        if answer.status == "no_code":
-            raise OtpExpired("No code is live for this login: ask for a new one with /send-otp.")
-        if answer.status == "otp_replaced":
-            raise OtpExpired("That code was replaced by a newer one: use the code from the latest SMS.")
-        raise _common_refusal(answer)
+        raise second_step.refusal(answer)
 
 
 # The provider label of sends to TEST_PHONE_NUMBERS, which reach no provider.
@@ -149,14 +128,6 @@ _SEND_RULES = {
     "phone_cap": RateLimitRule.OTP_SENDS_PER_PHONE,
     "ip_cap": RateLimitRule.SEND_OTP_PER_IP,
     "account_locked": RateLimitRule.OTP_ACCOUNT_FAILURES,
-}
-# Store verdicts -> the result of the code check (metric label).
-_CHECK_RESULTS = {
-    "ok": "ok",
-    "wrong_code": "invalid",
-    "no_code": "expired",
-    "otp_replaced": "expired",
-    "attempts_exceeded": "exceeded",
 }
 
 
@@ -173,15 +144,4 @@ def _send_refusal(answer: StoreAnswer) -> Exception:
     if answer.status == "sms_budget":
         # The service-wide hourly budget is spent (SMS_MAX_PER_HOUR): a pumping defence, not the caller's fault.
         return SmsUnavailable("Text messages are paused for now; try again later.", retry_after=wait)
-    return _common_refusal(answer)
-
-
-def _common_refusal(answer: StoreAnswer) -> Exception:
-    if answer.status == "account_locked":
-        return RateLimited(
-            "Too many wrong codes for this account; wait before trying again.", retry_after=float(answer.value)
-        )
-    if answer.status == "attempts_exceeded":
-        # Every 429 carries Retry-After; a new login may start at once.
-        return OtpAttemptsExceeded("Too many wrong codes for this login; log in again.", retry_after=1)
-    return InvalidToken("Send a valid pre-OTP token: Authorization: Bearer <pre_otp_token>.")
+    return second_step.common_refusal(answer)

@@ -34,6 +34,7 @@ class TokenRecord:
     kind: str
     user_id: str
     expires_at: float
+    amr: tuple[str, ...] = ()  # how its session was signed in (access and refresh tokens): ("pwd", "otp")
 
 
 class OtpStore(Protocol):
@@ -46,6 +47,43 @@ class OtpStore(Protocol):
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
                new_access: str, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer: ...
+
+
+class SecondStepStore(Protocol):
+    """Answers judged outside Redis (authenticator app, recovery code), settled under the login's
+    and the account's counters, which SMS codes share (SecondFactorService)."""
+
+    def settle(self, raw_token: str, user_id: str, right: bool, step: int | None, now: float, member: str,
+               session_id: str, new_access: str, new_refresh: str, access_exp: float, refresh_exp: float,
+               amr: str) -> StoreAnswer: ...
+
+    def remember_step(self, user_id: str, step: int) -> bool: ...
+
+
+class FactorRecords(Protocol):
+    """An account's authenticator app and recovery codes, in the database (FactorService)."""
+
+    def sealed_totp(self, user_id: str) -> tuple[str | None, str | None]:
+        """(confirmed sealed secret, pending sealed secret)."""
+
+    def save_pending_totp(self, user_id: str, sealed: str) -> None: ...
+
+    def confirm_totp(self, user_id: str, sealed: str, at: datetime) -> None: ...
+
+    def reseal_totp(self, user_id: str, sealed: str) -> None: ...
+
+    def remove_totp(self, user_id: str) -> bool: ...
+
+    def replace_recovery_codes(self, user_id: str, digests: list[str], at: datetime) -> None: ...
+
+    def recovery_codes_left(self, user_id: str) -> int: ...
+
+    def spend_recovery_code(self, user_id: str, candidates: list[str], at: datetime) -> bool:
+        """Marks the first unused code among the digests as used, uncommitted; True if one was."""
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
 
 
 class TokenStore(Protocol):

@@ -83,6 +83,14 @@ class TokenService:
         self._events.identify(record.user_id)
         return record
 
+    def pre_otp_user(self, raw_token: str) -> str:
+        """The user id of a live pre-OTP token, or InvalidToken."""
+        record = self._store.get(raw_token)
+        if record is None or record.kind != "pre" or record.expires_at <= self._clock.now():
+            raise InvalidToken("Send a valid pre-OTP token: Authorization: Bearer <pre_otp_token>.")
+        self._events.identify(record.user_id)
+        return record.user_id
+
     def refresh(self, raw_refresh: str) -> TokenPair:
         minted = self.mint_pair()
         status, user_id = self._store.rotate_refresh(

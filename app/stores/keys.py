@@ -60,6 +60,10 @@ class KeyNames:
     def otp_account_failures(self, user_id: str) -> str:
         return f"{self.prefix}otpfail:{user_id}"
 
+    def totp_step(self, user_id: str) -> str:
+        """The newest authenticator-app time step the account has used (each code works once)."""
+        return f"{self.prefix}totpstep:{user_id}"
+
     def sms_budget(self, hour: int) -> str:
         """The service-wide SMS counter of one clock hour (hours since the epoch)."""
         return f"{self.prefix}smsbudget:{hour}"
@@ -91,6 +95,11 @@ class Keys(KeyNames):
     def __init__(self, prefix: str, hasher: KeyedHasher) -> None:
         super().__init__(prefix)
         self._hasher = hasher
+
+    @property
+    def hasher(self) -> KeyedHasher:
+        """The keyed hash behind these names, for values stored elsewhere (recovery codes in the database)."""
+        return self._hasher
 
     def token(self, raw_token: str) -> str:
         return f"{self.prefix}tok:{self._hasher.digest('token', raw_token)}"

@@ -10,7 +10,7 @@ from redis.commands.core import Script
 
 # One entry a file of lua/ (common.lua aside, which every script starts with).
 SCRIPT_NAMES = ("login_begin", "send_reserve", "send_finish", "otp_verify", "refresh", "logout", "revoke_user",
-                "breaker_acquire", "breaker_report")
+                "breaker_acquire", "breaker_report", "factor_verify", "totp_step")
 
 
 def _load(client: redis.Redis, name: str) -> Script:
@@ -37,6 +37,8 @@ class Scripts:
     revoke_user: Script
     breaker_acquire: Script
     breaker_report: Script
+    factor_verify: Script
+    totp_step: Script
 
 
 def as_text(value: bytes | str | int) -> str:

@@ -39,14 +39,14 @@ class RedisTokenStore:
         pipe.execute()
 
     def get(self, raw_token: str) -> TokenRecord | None:
-        kind, uid, exp = first_hit(
+        kind, uid, exp, amr = first_hit(
             self._keysets,
-            lambda keys: self._redis.hmget(keys.token(raw_token), "kind", "uid", "exp"),
+            lambda keys: self._redis.hmget(keys.token(raw_token), "kind", "uid", "exp", "amr"),
             lambda values: values[0] is not None,
         )
         if kind is None or uid is None or exp is None:
             return None
-        return TokenRecord(kind.decode(), uid.decode(), float(exp))
+        return TokenRecord(kind.decode(), uid.decode(), float(exp), tuple(amr.decode().split()) if amr else ())
 
     def rotate_refresh(
         self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float

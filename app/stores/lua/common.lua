@@ -46,10 +46,13 @@ local function revoke_chain(names, sid, uid)
 end
 
 -- Creates an access + refresh pair in chain `sid` and indexes the chain under the user.
-local function mint_pair(names, uid, sid, access_key, refresh_key, access_exp, refresh_exp)
-  redis.call('HSET', access_key, 'kind', 'access', 'uid', uid, 'sid', sid, 'exp', access_exp)
+-- `amr` names how the session was signed in ("pwd sms", "pwd otp", "pwd rc"); refreshes carry it on.
+local function mint_pair(names, uid, sid, access_key, refresh_key, access_exp, refresh_exp, amr)
+  amr = amr or 'pwd sms'
+  redis.call('HSET', access_key, 'kind', 'access', 'uid', uid, 'sid', sid, 'exp', access_exp, 'amr', amr)
   redis.call('PEXPIREAT', access_key, math.ceil(access_exp * 1000))
-  redis.call('HSET', refresh_key, 'kind', 'refresh', 'uid', uid, 'sid', sid, 'exp', refresh_exp, 'used', '0')
+  redis.call('HSET', refresh_key, 'kind', 'refresh', 'uid', uid, 'sid', sid, 'exp', refresh_exp, 'used', '0',
+             'amr', amr)
   redis.call('PEXPIREAT', refresh_key, math.ceil(refresh_exp * 1000))
   local chain = names.chain(sid)
   redis.call('SADD', chain, access_key, refresh_key)
@@ -69,4 +72,35 @@ local function user_disabled(token_key, dkey)
     return true
   end
   return false
+end
+
+-- The checks every answer to a login's second step passes before it is judged: a live pre-OTP
+-- token of an enabled user, an account under its failure window, a login under its attempts.
+-- `t` holds the token's kind, exp, fails, uid, fkey, dkey. Returns a refusal, or nil to go on.
+local function second_step_gate(token_key, t, now, account_max, window, max_attempts)
+  if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'no_token'} end
+  if user_disabled(token_key, t[6]) then return {'no_token'} end
+  local wait = window_wait(t[5], now, window, account_max)
+  if wait > 0 then return {'account_locked', tostring(wait), t[4]} end
+  if tonumber(t[3]) >= max_attempts then
+    redis.call('DEL', token_key)
+    return {'attempts_exceeded', t[4]}
+  end
+  return nil
+end
+
+-- Counts a wrong answer, of any factor, against the login and the account alike.
+local function count_wrong(token_key, t, now, window, member, max_attempts, verdict)
+  local fails = redis.call('HINCRBY', token_key, 'fails', 1)
+  window_add(t[5], now, window, member)
+  return {verdict or 'wrong_code', tostring(max_attempts - fails), t[4]}
+end
+
+-- Remembers the newest authenticator-app time step used by an account. False when `step` is not
+-- newer than the last one used: that code (or an older one) was already spent.
+local function claim_step(key, step, ttl)
+  local last = tonumber(redis.call('GET', key) or '-1')
+  if step <= last then return false end
+  redis.call('SET', key, tostring(step), 'EX', ttl)
+  return true
 end

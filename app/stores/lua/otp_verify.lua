@@ -5,27 +5,18 @@
 --       new session id, access expiry, refresh expiry, then key names (names_from).
 -- Every verdict but no_token ends with the user id (for the audit trail).
 local now = tonumber(ARGV[1])
-local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'otp', 'otp_exp', 'uid', 'fkey', 'dkey', 'replaced')
-if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'no_token'} end
-if user_disabled(KEYS[1], t[8]) then return {'no_token'} end
-local window = tonumber(ARGV[5])
-local wait = window_wait(t[7], now, window, tonumber(ARGV[4]))
-if wait > 0 then return {'account_locked', tostring(wait), t[6]} end
-local max_attempts = tonumber(ARGV[3])
-if tonumber(t[3]) >= max_attempts then
-  redis.call('DEL', KEYS[1])
-  return {'attempts_exceeded', t[6]}
-end
-if not t[4] or tonumber(t[5]) <= now then return {'no_code', t[6]} end
-if not ct_equal(t[4], ARGV[2]) then
+local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'uid', 'fkey', 'dkey', 'otp', 'otp_exp', 'replaced')
+local window, max_attempts = tonumber(ARGV[5]), tonumber(ARGV[3])
+local refused = second_step_gate(KEYS[1], t, now, tonumber(ARGV[4]), window, max_attempts)
+if refused then return refused end
+if not t[7] or tonumber(t[8]) <= now then return {'no_code', t[4]} end
+if not ct_equal(t[7], ARGV[2]) then
   -- A code that was live before a resend is not a guess: its owner is told to use the newest.
   for old in string.gmatch(t[9] or '', '([^,]+)') do
-    if ct_equal(old, ARGV[2]) then return {'otp_replaced', t[6]} end
+    if ct_equal(old, ARGV[2]) then return {'otp_replaced', t[4]} end
   end
-  local fails = redis.call('HINCRBY', KEYS[1], 'fails', 1)
-  window_add(t[7], now, window, ARGV[6])
-  return {'wrong_code', tostring(max_attempts - fails), t[6]}
+  return count_wrong(KEYS[1], t, now, window, ARGV[6], max_attempts)
 end
 redis.call('DEL', KEYS[1])
-mint_pair(names_from(10), t[6], ARGV[7], KEYS[2], KEYS[3], tonumber(ARGV[8]), tonumber(ARGV[9]))
-return {'ok', t[6]}
+mint_pair(names_from(10), t[4], ARGV[7], KEYS[2], KEYS[3], tonumber(ARGV[8]), tonumber(ARGV[9]), 'pwd sms')
+return {'ok', t[4]}

@@ -1,0 +1,1 @@
+"""Wiring of one area each, called from app/container.py's build_services."""

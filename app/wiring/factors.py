@@ -1,0 +1,44 @@
+"""Wiring of the second factors besides SMS: the authenticator app and recovery codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.adapters.factor_records import SqlFactorRecords
+from app.config import Settings
+from app.extensions import db
+from app.services import totp
+from app.services.clock import Clock
+from app.services.events import Recorder
+from app.services.factors import FactorService
+from app.services.otp import OtpService
+from app.services.recovery_codes import RecoveryCodeHasher
+from app.services.second_factor import SecondFactorService
+from app.services.secret_box import SecretBox
+from app.services.tokens import TokenService
+from app.services.users import UserService
+from app.stores.keys import Keys
+from app.stores.otp import OtpLimits
+from app.stores.scripts import Scripts
+from app.stores.second_step import RedisSecondStepStore
+
+
+@dataclass(frozen=True)
+class FactorServices:
+    factors: FactorService
+    second_factor: SecondFactorService
+
+
+def build_factors(settings: Settings, *, keys: Keys, old_keys: tuple[Keys, ...], scripts: Scripts,
+                  limits: OtpLimits, users: UserService, tokens: TokenService, otp: OtpService, clock: Clock,
+                  events: Recorder) -> FactorServices:
+    records = SqlFactorRecords(db.session)
+    box = SecretBox(settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS)
+    hasher = RecoveryCodeHasher([keys.hasher, *(old.hasher for old in old_keys)])
+    steps = RedisSecondStepStore(keys, scripts, limits, totp.step_memory_seconds(), fallbacks=old_keys)
+    return FactorServices(
+        factors=FactorService(records=records, users=users, box=box, hasher=hasher, steps=steps, clock=clock,
+                              events=events, issuer=settings.SMS_SENDER_NAME),
+        second_factor=SecondFactorService(otp=otp, store=steps, records=records, tokens=tokens, box=box,
+                                          hasher=hasher, clock=clock, events=events),
+    )
