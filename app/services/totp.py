@@ -8,6 +8,7 @@ earlier one afterwards (a code works once).
 from __future__ import annotations
 
 import hmac
+import io
 import math
 
 import pyotp
@@ -51,5 +52,8 @@ def provisioning_uri(secret: str, account: str, issuer: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The URI as an SVG QR code, ready to put in a page (no XML declaration, scales with its box)."""
-    return str(segno.make(uri, error="m").svg_inline(scale=4, border=2, omitsize=True,
-                                                     title="Authenticator app QR code"))
+    out = io.BytesIO()
+    # With its namespace, so the same text works inline in HTML, as an <img> data: URI or as a file.
+    segno.make(uri, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True,
+                                    omitsize=True, title="Authenticator app QR code")
+    return out.getvalue().decode()

@@ -8,6 +8,7 @@ import inspect
 
 import pytest
 
+from app.adapters.factor_records import SqlFactorRecords
 from app.adapters.sms.failover import BreakerStore
 from app.http.request_scope import FlaskRequestScope
 from app.observability.sms_budget import SmsBudgetMonitor
@@ -16,6 +17,7 @@ from app.services.audit import AuditTrail
 from app.stores.breaker import RedisBreakerStore
 from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import RedisOtpStore
+from app.stores.second_step import RedisSecondStepStore
 from app.stores.tokens import RedisTokenStore
 
 IMPLEMENTATIONS = [
@@ -27,6 +29,8 @@ IMPLEMENTATIONS = [
     (ports.AuditHistory, AuditTrail),
     (ports.RequestScope, FlaskRequestScope),
     (BreakerStore, RedisBreakerStore),
+    (ports.SecondStepStore, RedisSecondStepStore),
+    (ports.FactorRecords, SqlFactorRecords),
 ]
 
 

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.factors import enrolled, recovery_codes
 from tests.support.flow import AuthFlow
 from tests.support.servers import in_ci
 
@@ -36,10 +37,15 @@ ENDPOINTS = [
     ("POST", "/api/v1/token/refresh"),
     ("POST", "/api/v1/logout"),
     ("GET", "/api/v1/auth/check"),
+    ("GET", "/api/v1/factors"),
+    ("POST", "/api/v1/factors/totp"),
+    ("POST", "/api/v1/factors/totp/confirm"),
+    ("DELETE", "/api/v1/factors/totp"),
+    ("POST", "/api/v1/factors/recovery-codes"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ]
-FIELDS = ["email", "password", "phone", "otp", "refresh_token"]
+FIELDS = ["email", "password", "phone", "otp", "refresh_token", "factor", "recovery_code", "code"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 # What an HTTP server can hand over in a header value: latin-1 text without control characters.
@@ -69,6 +75,10 @@ FIELD_VALUES = {  # mostly strings (what the schema expects, so the value travel
     "phone": weighted((2, any_text), (1, st.from_regex(r"\A\+[1-9][0-9]{6,14}\Z")), (1, json_value)),
     "otp": weighted((2, any_text), (1, st.from_regex(r"\A[0-9]{6}\Z")), (1, json_value)),
     "refresh_token": weighted((3, any_text), (1, json_value)),
+    "factor": weighted((2, st.sampled_from(["sms", "totp"])), (1, any_text), (1, json_value)),
+    "recovery_code": weighted((2, st.from_regex(r"\A[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}\Z")),
+                              (2, any_text), (1, json_value)),
+    "code": weighted((2, any_text), (1, st.from_regex(r"\A[0-9]{6}\Z")), (1, json_value)),
 }
 # The fields each endpoint takes; a body with them (fuzzed values) gets past the schema into the services.
 REQUIRED = {
@@ -76,6 +86,7 @@ REQUIRED = {
     "/api/v1/login": ["email", "password"],
     "/api/v1/validate-otp": ["otp"],
     "/api/v1/token/refresh": ["refresh_token"],
+    "/api/v1/factors/totp/confirm": ["code"],
 }
 raw_json_tricks = st.sampled_from([
     "{", "[1,]", "NaN", "-Infinity", "1e99999", "9" * 5000, '"\\ud800"', '{"email": "\\u0000"}',
@@ -113,13 +124,15 @@ content_type = weighted(
 
 
 @pytest.fixture
-def fuzz_client(make_app, sms):
-    """An app with generous IP limits (so requests reach the services) and one trusted proxy."""
+def fuzz_client(make_app, sms, clock):
+    """An app with generous IP limits (so requests reach the services) and one trusted proxy; its user has
+    every factor, so answers of each kind reach the code that judges them."""
     app = make_app(TRUSTED_PROXY_COUNT="1", LOGIN_RATE_LIMIT_PER_IP="100000/minute",
                    SIGNUP_RATE_LIMIT_PER_IP="100000/minute", SEND_OTP_RATE_LIMIT_PER_IP="100000/minute")
     client = app.test_client()
     flow = AuthFlow(client, sms)
-    session = flow.signed_in()
+    session = enrolled(flow, clock)
+    recovery_codes(flow, session)
     tokens = [flow.login(session["user"]), session["access_token"], session["refresh_token"]]
     return client, tokens
 
