@@ -1,12 +1,14 @@
 """Recovery codes: ten single-use codes for when the phone and the authenticator app are both out of reach.
 
 Each is 10 characters of Crockford's base32 (50 random bits), shown as `xxxxx-xxxxx`;
-what a person types back is read forgivingly (case, spaces, hyphens, and i/l/o for
-1/1/0 do not matter). Only keyed hashes are stored, bound to the account.
+what a person types back is read forgivingly: case does not matter, the middle hyphen
+may be a space or left out, and i, l and o count as 1, 1 and 0. Only keyed hashes are
+stored, bound to the account.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from typing import Protocol
@@ -14,7 +16,9 @@ from typing import Protocol
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford: no i, l, o or u
 LENGTH = 10  # 50 bits
 COUNT = 10
-_READ_AS = str.maketrans({"i": "1", "l": "1", "o": "0", "-": None, " ": None})
+# What may be typed (openapi.yaml's ValidateOtpRequest says the same): any ASCII letter but u, or digit.
+TYPED = re.compile(r"([0-9A-TV-Za-tv-z]{5})[- ]?([0-9A-TV-Za-tv-z]{5})")
+_READ_AS = str.maketrans({"i": "1", "l": "1", "o": "0"})
 
 
 class Digester(Protocol):
@@ -28,10 +32,10 @@ def new_code() -> str:
 
 def normalize(typed: str) -> str | None:
     """The code's canonical 10 characters, or None when `typed` cannot be a recovery code."""
-    code = typed.strip().lower().translate(_READ_AS)
-    if len(code) != LENGTH or any(char not in ALPHABET for char in code):
+    match = TYPED.fullmatch(typed)
+    if match is None:
         return None
-    return code
+    return "".join(match.groups()).lower().translate(_READ_AS)
 
 
 class RecoveryCodeHasher:

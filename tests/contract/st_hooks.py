@@ -48,7 +48,7 @@ def flatmap_case(context: schemathesis.HookContext, case: schemathesis.Case) -> 
     if operation.path == "/api/v1/signup":
         phones = st.sampled_from((None, *TEST_PHONES * known))
         return phones.map(lambda phone: _with_body(case, phone=phone))
-    if operation.path == "/api/v1/validate-otp":
+    if operation.path == "/api/v1/validate-otp" and "otp" in case.body and case.body.get("factor", "sms") == "sms":
         return st.sampled_from((None, *(TEST_CODE,) * known)).map(lambda code: _with_body(case, otp=code))
     return st.just(case)
 

@@ -23,13 +23,15 @@ def test_codes_carry_at_least_50_bits_grouped_for_reading():
 
 
 def test_typing_mistakes_that_do_not_matter():
-    assert recovery_codes.normalize(" 7K3M9 Q2X4C ") == "7k3m9q2x4c"
+    assert recovery_codes.normalize("7K3M9 Q2X4C") == "7k3m9q2x4c"
     assert recovery_codes.normalize("7k3m9-q2x4c") == "7k3m9q2x4c"
+    assert recovery_codes.normalize("7k3m9q2x4c") == "7k3m9q2x4c"
     assert recovery_codes.normalize("Ol1i0-00000") == "01110" + "00000"
 
 
 def test_what_cannot_be_a_code():
-    for typed in ("", "7k3m9", "7k3m9-q2x4c-1", "7k3m9-q2x4u", "7k3m9_q2x4c", "١٢٣٤٥-٦٧٨٩٠"):
+    for typed in ("", "7k3m9", "7k3m9-q2x4c-1", "7k3m9-q2x4u", "7k3m9_q2x4c", "١٢٣٤٥-٦٧٨٩٠", " 7k3m9-q2x4c",
+                  "7k3m9-q2x4c\n", "7k3m9--q2x4c", "7k-3m9q2x4c"):
         assert recovery_codes.normalize(typed) is None, typed
 
 
