@@ -6,6 +6,7 @@ from flask import Flask
 
 from app.adapters import redis_client
 from app.adapters.database import register_database
+from app.adapters.email.base import EmailSender
 from app.adapters.sms.base import SmsSender
 from app.api import register_blueprints
 from app.cli import register_commands
@@ -20,9 +21,10 @@ from app.services.clock import Clock
 from app.startup import configure_flask, new_flask_app, settings_or_exit, with_development_secret
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None, sms: SmsSender | None = None) -> Flask:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, sms: SmsSender | None = None,
+               email: EmailSender | None = None) -> Flask:
     """The WSGI app. Settings come from the environment unless given (tests); so do the
-    clock and the SMS sender, which tests may hand in."""
+    clock and the SMS and email senders, which tests may hand in."""
     settings = settings_or_exit(settings)
     app = new_flask_app(__name__, settings)
     settings = with_development_secret(settings, app.instance_path)
@@ -31,7 +33,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     client = redis_client.connect(settings, app.instance_path)
     register_database(app, settings)
     register_cors(app, settings)
-    install(app, build_services(settings, client, clock=clock, sms=sms))
+    install(app, build_services(settings, client, clock=clock, sms=sms, email=email))
     register_middleware(app, settings)
     register_blueprints(app)
     install_ip_limits(app, settings, client)

@@ -8,16 +8,19 @@ import redis
 from flask import Flask, current_app
 from limits import parse as parse_limit
 
+from app.adapters.email.base import EmailSender
 from app.adapters.sms.base import SmsSender
 from app.adapters.sms.factory import build_sms_sender
 from app.config import Settings
 from app.config.sms_templates import load_catalog
 from app.extensions import db
+from app.http.after_response import AfterResponse
 from app.http.request_scope import FlaskRequestScope
 from app.observability.metrics import Metrics
 from app.observability.readiness import Readiness
 from app.observability.sms_budget import SmsBudgetMonitor
 from app.schemas.requests import RequestSchemas
+from app.services.account import AccountService
 from app.services.admin import AdminService
 from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
@@ -25,10 +28,13 @@ from app.services.clock import Clock, SystemClock
 from app.services.events import Recorder
 from app.services.factors import FactorService
 from app.services.login import LoginService
+from app.services.notices import Mailer, Notices
 from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
 from app.services.second_factor import SecondFactorService
+from app.services.sessions import SessionService
+from app.services.sign_in_alerts import SignInAlerts
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenService, TokenTtls
 from app.services.users import UserService
@@ -37,7 +43,9 @@ from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import OtpLimits, RedisOtpStore
 from app.stores.scripts import Scripts
 from app.stores.tokens import RedisTokenStore
+from app.wiring.email import build_email
 from app.wiring.factors import build_factors
+from app.wiring.selfservice import build_selfservice
 
 EXTENSION_KEY = "otp_auth"
 
@@ -59,15 +67,21 @@ class Services:
     events: Recorder
     admin: AdminService
     readiness: Readiness
+    mailer: Mailer
+    notices: Notices
+    after_response: AfterResponse
+    sessions: SessionService
+    account: AccountService
 
 
 def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
-                   sms: SmsSender | None = None) -> Services:
-    """Every service of one app. `clock` and `sms` are for tests; production gets the system
-    clock and the senders SMS_BACKENDS names."""
+                   sms: SmsSender | None = None, email: EmailSender | None = None) -> Services:
+    """Every service of one app. `clock`, `sms` and `email` are for tests; production gets the
+    system clock and the senders SMS_BACKENDS and EMAIL_BACKEND name."""
     clock = clock or SystemClock()
     sms = sms or build_sms_sender(settings, client, clock)
     metrics = Metrics(settings.PROMETHEUS_MULTIPROC_DIR, sms.name)
+    channel = build_email(settings, sms=sms, metrics=metrics, sender=email)
     audit = AuditTrail(db.session, clock, on_write_failure=metrics.audit_write_failures.inc)
     events = Recorder(metrics=metrics, audit=audit, scope=FlaskRequestScope())
     keys = Keys(settings.REDIS_KEY_PREFIX, KeyedHasher(settings.SECRET_KEY))
@@ -79,11 +93,14 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         store=RedisTokenStore(client=client, keys=keys, scripts=scripts, fallbacks=old_keys),
         clock=clock,
         ttls=TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
-                       settings.REFRESH_TOKEN_TTL_SECONDS),
+                       settings.REFRESH_TOKEN_TTL_SECONDS, settings.REFRESH_REUSE_GRACE_SECONDS),
         events=events,
     )
     texts = _sms_texts(settings)
     limits = _otp_limits(settings)
+    after_response = AfterResponse()
+    alerts = SignInAlerts(users=users, notices=channel.notices, events=events, run_later=after_response.run_later,
+                          notify=settings.notify_new_sign_in)
     otp = OtpService(
         store=RedisOtpStore(keys=keys, scripts=scripts, limits=limits, fallbacks=old_keys),
         tokens=tokens,
@@ -94,12 +111,14 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         events=events,
         texts=texts,
         budget=SmsBudgetMonitor(limit=settings.SMS_MAX_PER_HOUR, registry=metrics.registry),
+        alerts=alerts,
     )
+    throttle = RedisLoginThrottle(client=client, keys=keys, scripts=scripts,
+                                  window=settings.LOGIN_FAILURE_WINDOW_SECONDS, limit=settings.LOGIN_MAX_FAILURES)
     login = LoginService(
         users=users,
         passwords=passwords,
-        throttle=RedisLoginThrottle(client=client, keys=keys, scripts=scripts,
-                                    window=settings.LOGIN_FAILURE_WINDOW_SECONDS, limit=settings.LOGIN_MAX_FAILURES),
+        throttle=throttle,
         tokens=tokens,
         otp=otp,
         clock=clock,
@@ -108,13 +127,17 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         events=events,
     )
     factors = build_factors(settings, keys=keys, old_keys=old_keys, scripts=scripts, limits=limits, users=users,
-                            tokens=tokens, otp=otp, clock=clock, events=events)
+                            tokens=tokens, otp=otp, clock=clock, events=events, alerts=alerts)
+    policy = _password_policy(settings)
+    selfservice = build_selfservice(session=db.session, keys=keys, old_keys=old_keys, scripts=scripts, users=users,
+                                    passwords=passwords, policy=policy, throttle=throttle, tokens=tokens, audit=audit,
+                                    clock=clock, events=events)
     return Services(
         settings=settings,
         redis=client,
         clock=clock,
         sms=sms,
-        schemas=_request_schemas(settings, texts),
+        schemas=_request_schemas(settings, texts, policy),
         users=users,
         tokens=tokens,
         otp=otp,
@@ -123,8 +146,14 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         second_factor=factors.second_factor,
         metrics=metrics,
         events=events,
-        admin=AdminService(session=db.session, users=users, tokens=tokens, audit=audit, events=events, clock=clock),
+        admin=AdminService(session=db.session, users=users, tokens=tokens, sessions=selfservice.sessions,
+                           erasure=selfservice.erasure, audit=audit, events=events, clock=clock),
         readiness=Readiness(engine=lambda: db.engine, client=client, metrics=metrics),
+        mailer=channel.mailer,
+        notices=channel.notices,
+        after_response=after_response,
+        sessions=selfservice.sessions,
+        account=selfservice.account,
     )
 
 
@@ -150,12 +179,15 @@ def _sms_texts(settings: Settings) -> SmsTexts:
                     webotp_domain=settings.SMS_WEBOTP_DOMAIN, android_app_hash=settings.SMS_ANDROID_APP_HASH)
 
 
-def _request_schemas(settings: Settings, texts: SmsTexts) -> RequestSchemas:
-    phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
-                         frozenset(settings.TEST_PHONE_NUMBERS))
+def _password_policy(settings: Settings) -> PasswordPolicy:
     breaches = (BreachedPasswords(settings.PASSWORD_BREACH_API_URL, settings.PASSWORD_BREACH_TIMEOUT_SECONDS)
                 if settings.PASSWORD_BREACH_CHECK else None)
-    policy = PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH, breaches)
+    return PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH, breaches)
+
+
+def _request_schemas(settings: Settings, texts: SmsTexts, policy: PasswordPolicy) -> RequestSchemas:
+    phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
+                         frozenset(settings.TEST_PHONE_NUMBERS))
     return RequestSchemas(phones=phones, passwords=policy, otp_length=settings.OTP_LENGTH, texts=texts)
 
 

@@ -35,6 +35,8 @@ class Problem(Enum):
     RATE_LIMITED = (429, "rate_limited", "Too many requests", "Too many requests; wait and try again.")
     INTERNAL_ERROR = (500, "internal_error", "Internal server error", "Something went wrong on our side.")
     SMS_UNAVAILABLE = (503, "sms_unavailable", "SMS provider unavailable", "The SMS provider did not answer.")
+    EMAIL_UNAVAILABLE = (503, "email_unavailable", "Email service unavailable",
+                         "The email service did not take the message.")
     SERVICE_UNAVAILABLE = (503, "service_unavailable", "Service temporarily unavailable",
                            "A backing service did not answer; try again shortly.")
 
@@ -88,6 +90,10 @@ class UnsupportedMediaType(ApiError):
     problem = Problem.UNSUPPORTED_MEDIA_TYPE
 
 
+class NotFound(ApiError):
+    problem = Problem.NOT_FOUND
+
+
 class EmailTaken(ApiError):
     problem = Problem.EMAIL_TAKEN
 
@@ -118,6 +124,10 @@ class RateLimited(ApiError):
 
 class SmsUnavailable(ApiError):
     problem = Problem.SMS_UNAVAILABLE
+
+
+class EmailUnavailable(ApiError):
+    problem = Problem.EMAIL_UNAVAILABLE
 
 
 class ServiceUnavailable(ApiError):

@@ -9,7 +9,7 @@ from bench.endpoints import ARGON2_BOUND, ENDPOINTS, Request
 from bench.fixtures import Account, Fixtures
 
 WARMUP = 2  # first requests open connections and load scripts; they are not counted
-COUNTED = ("auth-check", "me", "refresh", "logout", "send-otp", "validate-otp", "login", "signup")
+COUNTED = ("auth-check", "me", "sessions", "refresh", "logout", "send-otp", "validate-otp", "login", "signup")
 
 
 def cost_table(fixtures: Fixtures, accounts: list[Account], count: int, server_is_private: bool,

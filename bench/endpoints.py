@@ -55,6 +55,8 @@ ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
              lambda fx, acc, n: [_bearer(s["access"]) for s in _sessions(fx, acc, n)]),
     Endpoint("refresh", "POST", "/api/v1/token/refresh", 200, "once",
              lambda fx, acc, n: [_json({"refresh_token": s["refresh"]}) for s in _sessions(fx, acc, n)]),
+    Endpoint("sessions", "GET", "/api/v1/sessions", 200, "cycle",
+             lambda fx, acc, n: [_bearer(s["access"]) for s in _sessions(fx, acc, n)]),
     Endpoint("logout", "POST", "/api/v1/logout", 204, "once",
              lambda fx, acc, n: [_bearer(s["access"]) for s in _sessions(fx, acc, n)]),
     # The bench settings drop the resend cooldown and raise the send caps, so a token can send again and again.
@@ -69,7 +71,7 @@ ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
                                         "phone": "+14155552671"})]),
 )}
 
-# The endpoints `make bench` loads; `me` and `logout` are only counted.
+# The endpoints `make bench` loads; `me`, `sessions` and `logout` are only counted.
 LOADED = ("auth-check", "refresh", "send-otp", "validate-otp", "login", "signup")
 ARGON2_BOUND = ("login", "signup", "flow")
 BASELINE_A: Request = {"method": "POST", "path": "/baseline", **_bearer("baseline-token", {"otp": "123456"})}

@@ -38,6 +38,8 @@ def bench_env(redis_url: str, database_url: str, outbox: Path) -> dict[str, str]
         "DATABASE_URL": database_url,
         "SMS_BACKEND": "file",
         "SMS_OUTBOX_FILE": str(outbox),
+        "EMAIL_BACKEND": "file",
+        "EMAIL_OUTBOX_FILE": str(outbox.with_name("email-outbox.jsonl")),
         "LOG_LEVEL": "info",
         "LOGIN_RATE_LIMIT_PER_IP": "1000000/minute",
         "SIGNUP_RATE_LIMIT_PER_IP": "1000000/minute",

@@ -22,6 +22,7 @@ from app.config import Settings
 from app.extensions import db
 from app.models import AuthEvent, User
 from app.services.clock import ManualClock
+from tests.support.email import RecordingEmailSender
 from tests.support.flow import AuthFlow
 from tests.support.servers import RedisProcess, in_ci, postgres_database
 from tests.support.sms import RecordingSmsSender
@@ -122,13 +123,19 @@ def sms() -> RecordingSmsSender:
 
 
 @pytest.fixture
-def make_app(env: dict[str, str], clock: ManualClock, sms: RecordingSmsSender) -> Iterator:
+def email() -> RecordingEmailSender:
+    return RecordingEmailSender()
+
+
+@pytest.fixture
+def make_app(env: dict[str, str], clock: ManualClock, sms: RecordingSmsSender,
+             email: RecordingEmailSender) -> Iterator:
     """Builds an app from `env` plus overrides; migrates its database once per session."""
     apps: list[Flask] = []
 
     def build(**overrides: str) -> Flask:
         settings = Settings.from_env({**env, **overrides})
-        app = create_app(settings, clock=clock, sms=sms)
+        app = create_app(settings, clock=clock, sms=sms, email=email)
         with app.app_context():
             url = app.config["SQLALCHEMY_DATABASE_URI"]
             if url not in _migrated:
@@ -139,6 +146,7 @@ def make_app(env: dict[str, str], clock: ManualClock, sms: RecordingSmsSender) -
 
     yield build
     for app in apps:
+        app.extensions["otp_auth"].after_response.drain()
         with app.app_context():
             db.session.remove()
             db.session.query(User).delete()

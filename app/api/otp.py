@@ -22,4 +22,5 @@ def validate_otp():  # type: ignore[no-untyped-def]
     svc = services()
     token = bearer_token()
     data = json_body(svc.schemas.validate_otp)
-    return token_pair_body(svc.second_factor.verify(token, data["factor"], data["answer"]))
+    return token_pair_body(svc.second_factor.verify(token, data["factor"], data["answer"], request.remote_addr or "",
+                                                    request.headers.get("User-Agent", "")))

@@ -1,4 +1,4 @@
-"""Account commands: users show/disable/enable, sessions revoke, events [purge]."""
+"""Account commands: users show/disable/enable/delete, sessions list/revoke, events [purge]."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.container import services
 from app.services.admin import UnknownUser
-from app.services.clock import isoformat_z
+from app.services.clock import isoformat_z, to_datetime
 
-users = AppGroup("users", help="Show, disable or enable an account.")
-sessions = AppGroup("sessions", help="End the sessions of an account.")
+users = AppGroup("users", help="Show, disable, enable or delete an account.")
+sessions = AppGroup("sessions", help="List or end the sessions of an account.")
 
 
 def _when(value: datetime | None) -> str:
@@ -61,6 +61,19 @@ def users_enable(email: str) -> None:
     click.echo(f"enabled {user.email}")
 
 
+@users.command("delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def users_delete(email: str, yes: bool) -> None:
+    """Erase an account: its row, sessions and Redis records; its audit rows keep only the user id."""
+    with _known_user():
+        services().admin.user(email)
+        if not yes:
+            click.confirm(f"Erase the account {email} for good?", abort=True)
+        user_id, ended = services().admin.delete(email)
+    click.echo(f"deleted {user_id}; {ended} session(s) ended")
+
+
 @sessions.command("revoke")
 @click.option("--user", "email", required=True, help="The account's email.")
 def sessions_revoke(email: str) -> None:
@@ -68,6 +81,19 @@ def sessions_revoke(email: str) -> None:
     with _known_user():
         revoked = services().admin.revoke_sessions(email)
     click.echo(f"{revoked} session(s) revoked")
+
+
+@sessions.command("list")
+@click.option("--user", "email", required=True, help="The account's email.")
+def sessions_list(email: str) -> None:
+    """List the live sessions of an account, newest first."""
+    with _known_user():
+        records = services().admin.sessions(email)
+    for record in records:
+        click.echo(f"{record.id}  created={_when(to_datetime(record.created_at))}  "
+                   f"last_used={_when(to_datetime(record.last_used_at))}  ip={record.ip or '-'}  "
+                   f"ua={json.dumps(record.user_agent)}")
+    click.echo(f"{len(records)} session(s)")
 
 
 class Duration(click.ParamType):

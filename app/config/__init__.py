@@ -2,8 +2,9 @@
 
 `Settings` is one frozen dataclass composed of groups, one module each: `core`
 (environment, secrets, database, Redis, logging, HTTP edges), `auth` (codes,
-tokens, login, passwords) and `sms`. Every setting has a default or fails
-start-up with one line that names it. Tests build their own with
+tokens, login, passwords), `sms`, `email` and `selfservice` (what a signed-in
+user is told). Every setting has a default or fails start-up with one line that
+names it. Tests build their own with
 `Settings.from_env({...})` or `settings.replace(...)`; nothing reads
 `os.environ` after start-up.
 
@@ -24,11 +25,13 @@ from dataclasses import dataclass
 
 from app.config.auth import AuthSettings
 from app.config.base import ConfigError
+from app.config.email import EmailSettings
+from app.config.selfservice import SelfServiceSettings
 from app.config.sms import SmsSettings
 
 __all__ = ["ConfigError", "Settings"]
 
 
 @dataclass(frozen=True)
-class Settings(SmsSettings, AuthSettings):
+class Settings(SelfServiceSettings, EmailSettings, SmsSettings, AuthSettings):
     """Every setting the service reads, typed. Field names match the env vars."""

@@ -56,6 +56,23 @@ def lookup(supported: Collection[str], tag: str) -> str | None:
     return None
 
 
+def choose_locale(supported: Collection[str], default: str, saved: str | None,
+                  accepted: Iterable[tuple[str, float]] = ()) -> str:
+    """The supported locale to write in: the one saved at signup, then Accept-Language by q-value,
+    then `default`. A saved locale wins because the person chose it, while Accept-Language
+    describes whichever browser or backend happens to make the request."""
+    if saved:
+        found = lookup(supported, saved)
+        if found:
+            return found
+    wanted = sorted(((tag, q) for tag, q in accepted if q > 0 and tag != "*"), key=lambda item: -item[1])
+    for tag, _ in wanted:
+        found = lookup(supported, tag)
+        if found:
+            return found
+    return default
+
+
 def load_catalog(override_dir: str = "") -> dict[str, Template]:
     """The bundled templates, with each file of `override_dir` replacing or adding its locale."""
     bundled = resources.files("app.data").joinpath("sms_templates")

@@ -35,7 +35,7 @@ SMS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
 LOGIN_RESULTS = ("ok", "invalid_credentials", "disabled", "locked")
 OTP_SEND_RESULTS = ("ok", "failed")
 OTP_CHECK_RESULTS = ("ok", "invalid", "expired", "exceeded")
-REFRESH_RESULTS = ("ok", "invalid", "reused")
+REFRESH_RESULTS = ("ok", "grace", "invalid", "reused")
 DEPENDENCIES = ("database", "redis")
 
 
@@ -75,8 +75,12 @@ class Metrics:
             "otp_auth_sms_send_duration_seconds", "Time the SMS provider took to take (or refuse) a message.",
             ["provider", "result"], buckets=SMS_BUCKETS, registry=registry)
         self.token_refreshes = Counter(
-            "otp_auth_token_refreshes", "Refresh-token presentations, by result (reused = reuse detected).",
+            "otp_auth_token_refreshes", "Refresh-token presentations, by result (grace = a repeat inside "
+            "REFRESH_REUSE_GRACE_SECONDS; reused = reuse detected).",
             ["result"], registry=registry)
+        self.messages_sent = Counter(
+            "otp_auth_messages_sent", "Emails and notice texts handed to their backend, by channel, template "
+            "and result (SMS codes are otp_auth_otp_sent).", ["channel", "template", "result"], registry=registry)
         self.audit_write_failures = Counter(
             "otp_auth_audit_write_failures", "Audit rows that could not be written.", registry=registry)
         self.dependency_up = Gauge(
@@ -101,6 +105,9 @@ class Metrics:
         if sms_provider:
             for result in OTP_SEND_RESULTS:
                 self.otp_sent.labels(result, sms_provider)
+
+    def message_sent(self, channel: str, template: str, ok: bool) -> None:
+        self.messages_sent.labels(channel, template, "ok" if ok else "failed").inc()
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         labels = (route, method, str(status))

@@ -121,6 +121,16 @@ class RefreshSchema(Schema):
     refresh_token = StrictString(required=True, validate=validate.Length(min=1, max=512))
 
 
+class PasswordChangeSchema(Schema):
+    # The new password's rules need the account's email: the service checks them (422 new_password).
+    current_password = StrictString(required=True, validate=validate.Length(min=1, max=1024))
+    new_password = StrictString(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class DeleteAccountSchema(Schema):
+    password = StrictString(required=True, validate=validate.Length(min=1, max=1024))
+
+
 class RequestSchemas:
     """The schema instances of one app, built from its settings."""
 
@@ -132,3 +142,5 @@ class RequestSchemas:
         self.validate_otp = ValidateOtpSchema(otp_length)
         self.refresh = RefreshSchema()
         self.confirm_totp = ConfirmTotpSchema()
+        self.password_change = PasswordChangeSchema()
+        self.delete_account = DeleteAccountSchema()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import User
-from app.services.clock import isoformat_z
+from app.services.clock import isoformat_z, to_datetime
 from app.services.factors import FactorSummary, TotpEnrolment
 from app.services.login import LoginResult
 from app.services.otp import SendResult
+from app.services.ports import SessionRecord
 from app.services.tokens import TokenPair
 
 
@@ -51,3 +52,17 @@ def factors_body(summary: FactorSummary) -> dict[str, Any]:
 
 def totp_enrolment_body(enrolment: TotpEnrolment) -> dict[str, Any]:
     return {"secret": enrolment.secret, "otpauth_uri": enrolment.otpauth_uri, "qr_svg": enrolment.qr_svg}
+
+
+def sessions_body(sessions: list[SessionRecord], current: str) -> dict[str, Any]:
+    return {"sessions": [
+        {
+            "id": record.id,
+            "created_at": isoformat_z(to_datetime(record.created_at)),
+            "last_used_at": isoformat_z(to_datetime(record.last_used_at)),
+            "ip": record.ip or None,
+            "user_agent": record.user_agent or None,
+            "current": record.id == current,
+        }
+        for record in sessions
+    ]}

@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session, scoped_session
 
 from app.models import AuthEvent, User
 from app.services.clock import Clock, to_datetime
+from app.services.erasure import AccountErasure
 from app.services.events import Recorder
-from app.services.ports import AuditHistory
+from app.services.ports import AuditHistory, SessionRecord
+from app.services.sessions import SessionService
 from app.services.tokens import TokenService
 from app.services.users import UserService, normalize_email
 
@@ -20,10 +22,13 @@ class UnknownUser(LookupError):
 
 class AdminService:
     def __init__(self, *, session: Session | scoped_session[Session], users: UserService, tokens: TokenService,
-                 audit: AuditHistory, events: Recorder, clock: Clock) -> None:
+                 sessions: SessionService, erasure: AccountErasure, audit: AuditHistory, events: Recorder,
+                 clock: Clock) -> None:
         self._session = session
         self._users = users
         self._tokens = tokens
+        self._sessions = sessions
+        self._erasure = erasure
         self._audit = audit
         self._events = events
         self._clock = clock
@@ -44,22 +49,29 @@ class AdminService:
             user.disabled_at = to_datetime(self._clock.now())
         self._events.stage("user_disabled", user.id, by="cli")
         self._session.commit()  # the database refuses new logins from here on
-        return user, self._tokens.disable_user(str(user.id))
+        self._tokens.block_logins(str(user.id))
+        return user, len(self._sessions.end_all(str(user.id), "admin"))
 
     def enable(self, email: str) -> User:
         user = self.user(email)
         user.disabled_at = None
         self._events.stage("user_enabled", user.id, by="cli")
         self._session.commit()
-        self._tokens.enable_user(str(user.id))
+        self._tokens.unblock_logins(str(user.id))
         return user
 
     def revoke_sessions(self, email: str) -> int:
         """Ends every session (access and refresh tokens) of the account; returns how many."""
+        return len(self._sessions.end_all(str(self.user(email).id), "admin"))
+
+    def delete(self, email: str) -> tuple[str, int]:
+        """Erases the account as DELETE /api/v1/me does; returns its id and how many sessions ended."""
         user = self.user(email)
-        revoked = self._tokens.revoke_user(str(user.id))
-        self._events.write("sessions_revoked", user.id, by="cli", sessions=revoked)
-        return revoked
+        return str(user.id), self._erasure.erase(user, by="admin")
+
+    def sessions(self, email: str) -> list[SessionRecord]:
+        """The account's live sessions, newest first."""
+        return self._sessions.of_user(str(self.user(email).id))
 
     def events(self, email: str, limit: int) -> list[AuthEvent]:
         return self._audit.latest(self.user(email).id, limit)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 
@@ -72,8 +72,35 @@ class AuditTrail:
                  .order_by(AuthEvent.created_at.desc(), AuthEvent.id.desc()).limit(limit))
         return list(self._session.scalars(query))
 
+    def forget(self, user_id: str | uuid.UUID, traces: Iterable[str]) -> None:
+        """Clears the IP and user agent on the user's rows, and each detail value that mentions one of
+        `traces`; the caller commits."""
+        key = _uuid(user_id)
+        self._session.execute(update(AuthEvent).where(AuthEvent.user_id == key).values(ip=None, user_agent=None))
+        needles = [trace.casefold() for trace in traces if trace]
+        for row_id, details in self._session.execute(select(AuthEvent.id, AuthEvent.details)
+                                                     .where(AuthEvent.user_id == key)):
+            cleaned = _scrubbed(details, needles)
+            if cleaned != details:
+                self._session.execute(update(AuthEvent).where(AuthEvent.id == row_id).values(details=cleaned))
+
     def purge(self, before: datetime) -> int:
         """Deletes the events older than `before`; returns how many went."""
         result = self._session.execute(delete(AuthEvent).where(AuthEvent.created_at < before))
         self._session.commit()
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _scrubbed(value: Any, needles: list[str]) -> Any:
+    """`value` with every string that contains a needle replaced (dicts and lists walked)."""
+    if isinstance(value, dict):
+        return {key: _scrubbed(item, needles) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(item, needles) for item in value]
+    if isinstance(value, str) and any(needle in value.casefold() for needle in needles):
+        return ERASED
+    return value
+
+
+# What stands where an erased account's email or phone was.
+ERASED = "[erased]"

@@ -19,7 +19,7 @@ log = logging.getLogger("otp_auth.events")
 
 # otp check result -> audit event
 _OTP_CHECK_EVENTS = {"ok": "otp_ok", "invalid": "otp_failed", "expired": "otp_failed", "exceeded": "otp_exceeded"}
-_REFRESH_EVENTS = {"ok": "refresh", "reused": "refresh_reuse"}
+_REFRESH_EVENTS = {"ok": "refresh", "grace": "refresh", "reused": "refresh_reuse"}
 _LOGIN_FAILURES = ("invalid_credentials", "disabled")
 
 
@@ -100,11 +100,27 @@ class Recorder:
             self.metrics.rate_limited.labels(rule).inc()
 
     def token_refreshed(self, result: str, user_id: str | None = None) -> None:
-        """result: ok | invalid | reused (a spent refresh token came back: its chain was revoked)."""
+        """result: ok | grace (a used token came back inside the grace: a fresh pair) | invalid |
+        reused (a spent refresh token came back after the grace: its chain was revoked)."""
         if self.metrics:
             self.metrics.token_refreshes.labels(result).inc()
-        if result in _REFRESH_EVENTS:
+        if result == "grace":
+            self.write("refresh", user_id, grace=True)
+        elif result in _REFRESH_EVENTS:
             self.write(_REFRESH_EVENTS[result], user_id)
 
     def logout(self, user_id: str) -> None:
         self.write("logout", user_id)
+
+    def account_deleted(self, user_id: str, by: str, sessions: int) -> None:
+        """Staged in the deletion's transaction, without the request's IP and user agent: an erased
+        account keeps audit rows under its id only."""
+        log.info("auth event", extra={"event": "account_deleted", "user_id": user_id, "details": {"by": by}})
+        if self._audit is not None:
+            self._audit.stage("account_deleted", user_id, None, None, {"by": by, "sessions": sessions})
+
+    def sessions_ended(self, user_id: str, by: str, session_ids: list[str]) -> None:
+        """Sessions ended by someone other than their own logout. by: user | admin | password_change |
+        account_deleted (and, from other flows, password_reset | phone_change)."""
+        if session_ids:
+            self.write("session_ended", user_id, by=by, sessions=session_ids)

@@ -69,9 +69,11 @@ class LoginService:
             raise InvalidCredentials("The email or password is not right.")
         self._throttle.succeeded(email)
         self._events.stage("login_ok", user.id)
+        first_login = user.last_login_at is None
         self._users.record_login(user, password)
         self._events.login("ok")
-        token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone), user.locale)
+        token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone), user.locale,
+                                           first_login)
         result = LoginResult(token, self._tokens.ttls.pre_otp, phone_hint(user.phone), str(user.id),
                              factors=factors_of(user))
         if not self._send_on_login:

@@ -16,6 +16,7 @@ from app.services.events import Recorder
 from app.services.phones import phone_hint
 from app.services.ports import OtpStore, SmsBudget, StoreAnswer
 from app.services.rate_limits import RateLimitRule
+from app.services.sign_in_alerts import SignInAlerts
 from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenPair, TokenService
 
@@ -46,7 +47,8 @@ def generate_code(length: int) -> str:
 
 class OtpService:
     def __init__(self, *, store: OtpStore, tokens: TokenService, sender: SmsSender, clock: Clock,
-                 settings: OtpSettings, events: Recorder, texts: SmsTexts, budget: SmsBudget) -> None:
+                 settings: OtpSettings, events: Recorder, texts: SmsTexts, budget: SmsBudget,
+                 alerts: SignInAlerts) -> None:
         self._store = store
         self._tokens = tokens
         self._sender = sender
@@ -55,6 +57,7 @@ class OtpService:
         self._events = events
         self._texts = texts
         self._budget = budget
+        self._alerts = alerts
 
     def message(self, code: str, locale: str | None = None) -> str:
         return self._texts.render(code, locale)
@@ -106,15 +109,19 @@ class OtpService:
             if not delivered:
                 self._store.finish_send(pre_token, member, delivered=False)
 
-    def verify(self, pre_token: str, code: str) -> TokenPair:
-        """Spends the pre-OTP token and the code for a new session, or counts a wrong guess."""
-        minted = self._tokens.mint_pair()
+    def verify(self, pre_token: str, code: str, ip: str = "", user_agent: str = "") -> TokenPair:
+        """Spends the pre-OTP token and the code for a new session, recorded with the client's
+        address and user agent, or counts a wrong guess."""
+        minted, now = self._tokens.mint_pair(), self._clock.now()
+        origin = second_step.session_origin(ip, user_agent, second_step.SMS)
         answer = self._store.verify(
-            pre_token, code, self._clock.now(), secrets.token_hex(8), minted.session_id,
-            minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at,
+            pre_token, code, now, secrets.token_hex(8), minted.session_id,
+            minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at, origin,
         )
         user_id = second_step.report(self._events, answer, second_step.SMS)
         if answer.status == "ok":
+            if answer.values[0] == "1":  # a device and network this account has not signed in from lately
+                self._alerts.new_device(user_id, origin, now)
             return minted.as_pair(user_id, self._tokens.ttls)
         raise second_step.refusal(answer)
 

@@ -9,6 +9,7 @@ nothing here knows about Redis, SQLAlchemy or Flask.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -34,7 +35,33 @@ class TokenRecord:
     kind: str
     user_id: str
     expires_at: float
-    amr: tuple[str, ...] = ()  # how its session was signed in (access and refresh tokens): ("pwd", "otp")
+    session_id: str = ""  # the refresh chain of an access or refresh token; "" for a pre-OTP token
+
+
+@dataclass(frozen=True)
+class SessionOrigin:
+    """Where a new session comes from, recorded with it when the sign-in completes."""
+
+    ip: str = ""
+    user_agent: str = ""
+    # The kind of device and its network ("Firefox/Linux|192.0.2.0/24"); "" when unknown. Stored only
+    # as a keyed hash, to tell a sign-in from a device and network not seen lately.
+    device: str = ""
+    amr: tuple[str, ...] = ("pwd", "sms")  # how the user proved who they are (RFC 8176 values)
+    kind: str = "sign_in"
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One session: one sign-in, one refresh chain; `id` is the chain's session id (`sid`)."""
+
+    id: str
+    created_at: float
+    last_used_at: float
+    ip: str
+    user_agent: str
+    amr: tuple[str, ...] = ()
+    kind: str = ""
 
 
 class OtpStore(Protocol):
@@ -46,7 +73,8 @@ class OtpStore(Protocol):
     def finish_send(self, raw_token: str, member: str, delivered: bool) -> None: ...
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
-               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer: ...
+               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float,
+               origin: SessionOrigin) -> StoreAnswer: ...
 
 
 class SecondStepStore(Protocol):
@@ -55,7 +83,7 @@ class SecondStepStore(Protocol):
 
     def settle(self, raw_token: str, user_id: str, right: bool, step: int | None, now: float, member: str,
                session_id: str, new_access: str, new_refresh: str, access_exp: float, refresh_exp: float,
-               amr: str) -> StoreAnswer: ...
+               origin: SessionOrigin) -> StoreAnswer: ...
 
     def remember_step(self, user_id: str, step: int) -> bool: ...
 
@@ -63,8 +91,7 @@ class SecondStepStore(Protocol):
 class FactorRecords(Protocol):
     """An account's authenticator app and recovery codes, in the database (FactorService)."""
 
-    def sealed_totp(self, user_id: str) -> tuple[str | None, str | None]:
-        """(confirmed sealed secret, pending sealed secret)."""
+    def sealed_totp(self, user_id: str) -> tuple[str | None, str | None]: ...  # (confirmed, pending), sealed
 
     def save_pending_totp(self, user_id: str, sealed: str) -> None: ...
 
@@ -76,10 +103,8 @@ class FactorRecords(Protocol):
 
     def replace_recovery_codes(self, user_id: str, digests: list[str], at: datetime) -> None: ...
 
-    def recovery_codes_left(self, user_id: str) -> int: ...
-
-    def spend_recovery_code(self, user_id: str, candidates: list[str], at: datetime) -> bool:
-        """Marks the first unused code among the digests as used, uncommitted; True if one was."""
+    # Marks an unused code among the digests used, uncommitted (commit or rollback next); True if one was.
+    def spend_recovery_code(self, user_id: str, candidates: list[str], at: datetime) -> bool: ...
 
     def commit(self) -> None: ...
 
@@ -90,20 +115,38 @@ class TokenStore(Protocol):
     """Token records and their sessions (TokenService)."""
 
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
-                   fixed_code: str | None = None, locale: str | None = None) -> None: ...
+                   fixed_code: str | None = None, locale: str | None = None, first_login: bool = False) -> None: ...
 
     def get(self, raw_token: str) -> TokenRecord | None: ...
 
     def rotate_refresh(self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float,
-                       refresh_exp: float) -> tuple[str, str]: ...
+                       refresh_exp: float, grace: float = 0) -> tuple[str, str]: ...
 
     def revoke_chain_of(self, raw_access: str, now: float) -> str | None: ...
-
-    def revoke_user(self, user_id: str) -> int: ...
 
     def block_user(self, user_id: str, seconds: int) -> None: ...
 
     def unblock_user(self, user_id: str) -> None: ...
+
+
+class SessionStore(Protocol):
+    """A user's sessions (SessionService)."""
+
+    def list(self, user_id: str, now: float) -> list[SessionRecord]: ...
+
+    def end(self, user_id: str, session_id: str, now: float) -> bool:
+        """Ends one live session of the user; False when it is not one (unknown, another's, ended)."""
+
+    def end_all(self, user_id: str, keep: str = "") -> list[str]:
+        """Ends every session of the user but `keep`, and their logins in progress; returns the ids ended."""
+
+
+class AccountRecords(Protocol):
+    """Everything Redis holds about an account (AccountErasure)."""
+
+    def purge(self, user_id: str, email: str, phone: str) -> list[str]:
+        """Deletes every record of the account: sessions and tokens, logins in progress, and the
+        counters named by its id, email or phone. Returns the ids of the sessions it ended."""
 
 
 class LoginThrottle(Protocol):
@@ -141,6 +184,10 @@ class AuditHistory(Protocol):
     def latest(self, user_id: str | uuid.UUID, limit: int) -> list[AuthEvent]: ...
 
     def purge(self, before: datetime) -> int: ...
+
+    def forget(self, user_id: str, traces: Iterable[str]) -> None:
+        """Clears the IP and user agent of the user's rows and every detail that contains one of
+        `traces` (the email, the phone), in the caller's transaction."""
 
 
 class RequestScope(Protocol):

@@ -10,9 +10,10 @@ from app.services import second_step, totp
 from app.services.clock import Clock, to_datetime
 from app.services.events import Recorder
 from app.services.otp import OtpService
-from app.services.ports import FactorRecords, SecondStepStore, StoreAnswer
+from app.services.ports import FactorRecords, SecondStepStore, SessionOrigin, StoreAnswer
 from app.services.recovery_codes import RecoveryCodeHasher
 from app.services.secret_box import SealedSecretUnreadable, SecretBox
+from app.services.sign_in_alerts import SignInAlerts
 from app.services.tokens import MintedPair, TokenPair, TokenService
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,8 @@ log = logging.getLogger(__name__)
 
 class SecondFactorService:
     def __init__(self, *, otp: OtpService, store: SecondStepStore, records: FactorRecords, tokens: TokenService,
-                 box: SecretBox, hasher: RecoveryCodeHasher, clock: Clock, events: Recorder) -> None:
+                 box: SecretBox, hasher: RecoveryCodeHasher, clock: Clock, events: Recorder,
+                 alerts: SignInAlerts) -> None:
         self._otp = otp
         self._store = store
         self._records = records
@@ -29,33 +31,38 @@ class SecondFactorService:
         self._hasher = hasher
         self._clock = clock
         self._events = events
+        self._alerts = alerts
 
-    def verify(self, pre_token: str, factor: str, answer: str) -> TokenPair:
-        """Spends the pre-OTP token for a session when `answer` is right for `factor`, else counts a wrong one."""
+    def verify(self, pre_token: str, factor: str, answer: str, ip: str = "", user_agent: str = "") -> TokenPair:
+        """Spends the pre-OTP token for a session (recorded with the client's address and user agent)
+        when `answer` is right for `factor`, else counts a wrong one."""
+        if factor == second_step.SMS:
+            return self._otp.verify(pre_token, answer, ip, user_agent)
+        origin = second_step.session_origin(ip, user_agent, factor)
         if factor == second_step.TOTP:
-            return self._verify_totp(pre_token, answer)
-        if factor == second_step.RECOVERY_CODE:
-            return self._verify_recovery_code(pre_token, answer)
-        return self._otp.verify(pre_token, answer)
+            return self._verify_totp(pre_token, answer, origin)
+        return self._verify_recovery_code(pre_token, answer, origin)
 
-    def _verify_totp(self, pre_token: str, code: str) -> TokenPair:
+    def _verify_totp(self, pre_token: str, code: str, origin: SessionOrigin) -> TokenPair:
         user_id = self._tokens.pre_otp_user(pre_token)
         now = self._clock.now()
         secret = self._totp_secret(user_id)
         # An account without an app gets the answer a wrong code gets, and pays for it the same.
         step = totp.matching_step(secret, code, now) if secret else None
-        return self._settle(pre_token, user_id, second_step.TOTP, step is not None, step, now)
+        minted = self._tokens.mint_pair()
+        answer = self._settle(pre_token, user_id, step is not None, step, now, minted, origin)
+        return self._outcome(answer, second_step.TOTP, minted, origin, now)
 
-    def _verify_recovery_code(self, pre_token: str, code: str) -> TokenPair:
+    def _verify_recovery_code(self, pre_token: str, code: str, origin: SessionOrigin) -> TokenPair:
         user_id = self._tokens.pre_otp_user(pre_token)
         now = self._clock.now()
+        minted = self._tokens.mint_pair()
         try:
             # The code is marked used first, uncommitted: of concurrent spenders the database lets one
             # through; it is committed only when Redis accepts the login, else given back.
             spent = self._records.spend_recovery_code(user_id, self._hasher.candidates(user_id, code),
                                                       to_datetime(now))
-            minted = self._tokens.mint_pair()
-            answer = self._answer(pre_token, user_id, second_step.RECOVERY_CODE, spent, None, now, minted)
+            answer = self._settle(pre_token, user_id, spent, None, now, minted, origin)
         except BaseException:
             self._records.rollback()
             raise
@@ -63,24 +70,22 @@ class SecondFactorService:
             self._records.commit()
         else:
             self._records.rollback()
-        return self._outcome(answer, second_step.RECOVERY_CODE, minted)
+        return self._outcome(answer, second_step.RECOVERY_CODE, minted, origin, now)
 
-    def _settle(self, pre_token: str, user_id: str, factor: str, right: bool, step: int | None,
-                now: float) -> TokenPair:
-        minted = self._tokens.mint_pair()
-        return self._outcome(self._answer(pre_token, user_id, factor, right, step, now, minted), factor, minted)
-
-    def _answer(self, pre_token: str, user_id: str, factor: str, right: bool, step: int | None, now: float,
-                minted: MintedPair) -> StoreAnswer:
+    def _settle(self, pre_token: str, user_id: str, right: bool, step: int | None, now: float, minted: MintedPair,
+                origin: SessionOrigin) -> StoreAnswer:
         return self._store.settle(pre_token, user_id, right, step, now, secrets.token_hex(8), minted.session_id,
                                   minted.access_token, minted.refresh_token, minted.access_expires_at,
-                                  minted.refresh_expires_at, second_step.session_amr(factor))
+                                  minted.refresh_expires_at, origin)
 
-    def _outcome(self, answer: StoreAnswer, factor: str, minted: MintedPair) -> TokenPair:
+    def _outcome(self, answer: StoreAnswer, factor: str, minted: MintedPair, origin: SessionOrigin,
+                 now: float) -> TokenPair:
         user_id = second_step.report(self._events, answer, factor)
-        if answer.status == "ok":
-            return minted.as_pair(user_id, self._tokens.ttls)
-        raise second_step.refusal(answer)
+        if answer.status != "ok":
+            raise second_step.refusal(answer)
+        if answer.values[0] == "1":  # a device and network this account has not signed in from lately
+            self._alerts.new_device(user_id, origin, now)
+        return minted.as_pair(user_id, self._tokens.ttls)
 
     def _totp_secret(self, user_id: str) -> str | None:
         sealed, _ = self._records.sealed_totp(user_id)

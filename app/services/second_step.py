@@ -7,9 +7,11 @@ are the same too; only the factor named in the events differs.
 
 from __future__ import annotations
 
+from app.models.auth_event import USER_AGENT_MAX  # a session keeps as much of it as an audit row
 from app.problems import InvalidToken, OtpAttemptsExceeded, OtpExpired, OtpInvalid, RateLimited
+from app.services.devices import device_fingerprint
 from app.services.events import Recorder
-from app.services.ports import StoreAnswer
+from app.services.ports import SessionOrigin, StoreAnswer
 from app.services.rate_limits import RateLimitRule
 
 # The factors a login may be finished with, as the API names them, and as `amr` records them (RFC 8176 style).
@@ -27,9 +29,9 @@ _CHECK_RESULTS = {
 }
 
 
-def session_amr(factor: str) -> str:
-    """The session's `amr` once `factor` has finished a password login."""
-    return f"pwd {AMR[factor]}"
+def session_origin(ip: str, user_agent: str, factor: str) -> SessionOrigin:
+    """What the session a login finished with `factor` records: the client, its device, and `amr`."""
+    return SessionOrigin(ip, user_agent[:USER_AGENT_MAX], device_fingerprint(user_agent, ip), amr=("pwd", AMR[factor]))
 
 
 def report(events: Recorder, answer: StoreAnswer, factor: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from app.config.sms_templates import Template, lookup, standard_tag
+from app.config.sms_templates import Template, choose_locale, lookup, standard_tag
 
 
 class LocaleRejected(ValueError):
@@ -15,10 +15,8 @@ class LocaleRejected(ValueError):
 class SmsTexts:
     """Renders codes in the catalog's languages.
 
-    The language is chosen in this order: the locale saved at signup, then the
-    request's Accept-Language (by q-value), then the default. A saved locale wins
-    because the person chose it, while Accept-Language describes whichever browser
-    or backend happens to make the request.
+    The language is chosen by `choose_locale`: the locale saved at signup, then the
+    request's Accept-Language (by q-value), then the default.
     """
 
     def __init__(self, catalog: dict[str, Template], *, default_locale: str = "en", sender: str = "otp-auth",
@@ -49,16 +47,7 @@ class SmsTexts:
 
     def choose(self, saved: str | None, accepted: Iterable[tuple[str, float]] = ()) -> str:
         """The catalog locale to use: saved first, then Accept-Language by q-value, then the default."""
-        if saved:
-            found = lookup(self._catalog, saved)
-            if found:
-                return found
-        wanted = sorted(((tag, q) for tag, q in accepted if q > 0 and tag != "*"), key=lambda item: -item[1])
-        for tag, _ in wanted:
-            found = lookup(self._catalog, tag)
-            if found:
-                return found
-        return self.default_locale
+        return choose_locale(self._catalog, self.default_locale, saved, accepted)
 
     def render(self, code: str, locale: str | None = None) -> str:
         template = self._catalog[lookup(self._catalog, locale or "") or self.default_locale]

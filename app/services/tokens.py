@@ -25,6 +25,9 @@ class TokenTtls:
     pre_otp: int
     access: int
     refresh: int
+    # A used refresh token presented again within this many seconds of its first use gets a
+    # fresh pair (the same client racing itself) instead of revoking its chain.
+    refresh_grace: int = 0
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,12 @@ class TokenService:
         self._events = events
 
     def issue_pre_otp(self, user_id: str, phone: str, fixed_code: str | None = None,
-                      locale: str | None = None) -> str:
+                      locale: str | None = None, first_login: bool = False) -> str:
         """A pre-OTP token; `fixed_code` is the accepted code of a TEST_PHONE_NUMBERS entry,
-        `locale` the language saved at signup for the SMS."""
+        `locale` the language saved at signup for the SMS; `first_login` marks the account's first."""
         token = new_token()
-        self._store.create_pre(token, user_id, phone, self._clock.now() + self.ttls.pre_otp, fixed_code, locale)
+        self._store.create_pre(token, user_id, phone, self._clock.now() + self.ttls.pre_otp, fixed_code, locale,
+                               first_login)
         return token
 
     def mint_pair(self, session_id: str | None = None) -> MintedPair:
@@ -95,17 +99,17 @@ class TokenService:
         minted = self.mint_pair()
         status, user_id = self._store.rotate_refresh(
             raw_refresh, minted.access_token, minted.refresh_token, self._clock.now(),
-            minted.access_expires_at, minted.refresh_expires_at,
+            minted.access_expires_at, minted.refresh_expires_at, self.ttls.refresh_grace,
         )
         if status == "reused":
             # Someone holds a copy of a spent token: the whole chain is now revoked.
             log.warning("refresh token reuse detected; session revoked", extra={"user_id": user_id})
             self._events.token_refreshed("reused", user_id)
             raise InvalidToken("This refresh token was already used; the session has been revoked. Log in again.")
-        if status != "ok":
+        if status not in ("ok", "grace"):
             self._events.token_refreshed("invalid")
             raise InvalidToken("Send a valid refresh token.")
-        self._events.token_refreshed("ok", user_id)
+        self._events.token_refreshed(status, user_id)
         return minted.as_pair(user_id, self.ttls)
 
     def logout(self, raw_access: str) -> str:
@@ -115,16 +119,12 @@ class TokenService:
         self._events.logout(user_id)
         return user_id
 
-    def revoke_user(self, user_id: str) -> int:
-        return self._store.revoke_user(user_id)
-
-    def disable_user(self, user_id: str) -> int:
-        """Cuts every session of the user and kills their outstanding pre-OTP tokens at next use.
+    def block_logins(self, user_id: str) -> None:
+        """Kills the user's outstanding pre-OTP tokens at their next use (a disabled account).
 
         The marker outlives any pre-OTP token issued before it (plus a minute for a login
         that was already past the password check); later logins are refused by the database."""
         self._store.block_user(user_id, self.ttls.pre_otp + 60)
-        return self._store.revoke_user(user_id)
 
-    def enable_user(self, user_id: str) -> None:
+    def unblock_logins(self, user_id: str) -> None:
         self._store.unblock_user(user_id)

@@ -59,6 +59,11 @@ class UserService:
         user.last_login_at = utc_now()
         self._commit_keeping(user)
 
+    def set_password(self, user: User, password: str) -> None:
+        """Replaces the password's hash; the commit also writes what the caller staged (its audit row)."""
+        user.password_hash = self._passwords.hash(password)
+        self._commit_keeping(user)
+
     def _commit_keeping(self, user: User) -> None:
         """Commits, leaving `user` readable as written. A commit expires what the session holds,
         and the next attribute read would cost a SELECT; detached first, the object keeps its values."""

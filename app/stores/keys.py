@@ -54,6 +54,18 @@ class KeyNames:
     def user_chains(self, user_id: str) -> str:
         return f"{self.prefix}user:{user_id}:chains"
 
+    def session(self, session_id: str) -> str:
+        """What one session (one refresh chain) is: who, since when, last used, from where."""
+        return f"{self.prefix}session:{session_id}"
+
+    def user_devices(self, user_id: str) -> str:
+        """The devices and networks a user signed in from lately: keyed hash -> last sign-in time."""
+        return f"{self.prefix}user:{user_id}:devices"
+
+    def user_pre_tokens(self, user_id: str) -> str:
+        """The keys of a user's pre-OTP tokens, so that ending an account reaches logins in progress."""
+        return f"{self.prefix}user:{user_id}:pre"
+
     def user_disabled(self, user_id: str) -> str:
         return f"{self.prefix}user:{user_id}:disabled"
 
@@ -80,10 +92,12 @@ class KeyNames:
 
     def script_names(self) -> list[str]:
         """What the scripts need to name the keys of ids they read inside Redis (a chain's
-        session id, a token's user id): the text before and after the id in a chain key, then
-        in a user's chain set. common.lua's `names_from` reads them from ARGV."""
+        session id, a token's user id): the text before and after the id in a chain key, a
+        user's chain set, a session record and a user's devices. common.lua's `names_from`
+        reads them from ARGV."""
         parts: list[str] = []
-        for name in (self.chain(_ID_SLOT), self.user_chains(_ID_SLOT)):
+        for name in (self.chain(_ID_SLOT), self.user_chains(_ID_SLOT), self.session(_ID_SLOT),
+                     self.user_devices(_ID_SLOT)):
             before, _, after = name.rpartition(_ID_SLOT)
             parts += [before, after]
         return parts
@@ -115,6 +129,10 @@ class Keys(KeyNames):
 
     def phone_sends(self, phone: str) -> str:
         return f"{self.prefix}phonesends:{self._hasher.digest('phone', phone)}"
+
+    def device(self, fingerprint: str) -> str:
+        """A field of `user_devices`: the kind of device and its network, never the network itself."""
+        return self._hasher.digest("device", fingerprint)
 
     def otp_digest(self, token_key: str, code: str) -> str:
         """The stored form of a code, bound to its login so equal codes never hash alike."""

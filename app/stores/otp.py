@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from app.services.ports import StoreAnswer
+from app.services.ports import SessionOrigin, StoreAnswer
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
 HOUR = 3600
+
+
+# A device not seen for an account within this window is new to it (the new-sign-in notice).
+DEVICE_MEMORY_SECONDS = 90 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,10 @@ class RedisOtpStore:
         )
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
-               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float) -> StoreAnswer:
-        """'ok' carries the user id; the pre-OTP token is spent and the pair minted."""
+               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float,
+               origin: SessionOrigin) -> StoreAnswer:
+        """'ok' carries ('1' if the device is new to the account else '0', user id); the pre-OTP
+        token is spent, the pair minted and the session recorded with `origin`."""
         lim = self._limits
         # The new session is always written under the current SECRET_KEY.
         new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
@@ -82,10 +88,18 @@ class RedisOtpStore:
                 keys=[token_key, *new_keys],
                 args=[repr(now), keys.otp_digest(token_key, code), lim.max_attempts, lim.account_max_failures,
                       lim.account_window, member, session_id, repr(access_exp), repr(refresh_exp),
+                      *session_args(self._keys, origin),
                       *self._keys.script_names()],
             )
 
         return _answer(first_hit(self._keysets, attempt, found))
+
+
+def session_args(keys: Keys, origin: SessionOrigin) -> list[str | int]:
+    """What the scripts that open a session record with it: client IP, user agent, amr, kind, the device's
+    keyed hash ('' when unknown) and how long a device stays known."""
+    device = keys.device(origin.device) if origin.device else ""
+    return [origin.ip, origin.user_agent, ",".join(origin.amr), origin.kind, device, DEVICE_MEMORY_SECONDS]
 
 
 def _answer(result: list[bytes]) -> StoreAnswer:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.services.ports import StoreAnswer
+from app.services.ports import SessionOrigin, StoreAnswer
 from app.stores.keys import Keys, first_hit
-from app.stores.otp import OtpLimits
+from app.stores.otp import OtpLimits, session_args
 from app.stores.scripts import Scripts, as_text, found
 
 
@@ -19,9 +19,10 @@ class RedisSecondStepStore:
 
     def settle(self, raw_token: str, user_id: str, right: bool, step: int | None, now: float, member: str,
                session_id: str, new_access: str, new_refresh: str, access_exp: float, refresh_exp: float,
-               amr: str) -> StoreAnswer:
-        """'ok' carries the user id: the pre-OTP token is spent and the pair minted. A wrong answer is
-        'wrong_code' (or 'replayed' for a spent TOTP step) with the attempts left."""
+               origin: SessionOrigin) -> StoreAnswer:
+        """'ok' carries ('1' if the device is new to the account else '0', user id): the pre-OTP token is
+        spent, the pair minted and the session recorded with `origin`. A wrong answer is 'wrong_code'
+        (or 'replayed' for a spent TOTP step) with the attempts left."""
         lim = self._limits
         fixed_keys = [self._keys.token(new_access), self._keys.token(new_refresh), self._keys.totp_step(user_id)]
 
@@ -30,7 +31,8 @@ class RedisSecondStepStore:
                 keys=[keys.token(raw_token), *fixed_keys],
                 args=[repr(now), "right" if right else "wrong", "" if step is None else step,
                       self._step_memory, lim.max_attempts, lim.account_max_failures, lim.account_window,
-                      member, session_id, repr(access_exp), repr(refresh_exp), amr, *self._keys.script_names()],
+                      member, session_id, repr(access_exp), repr(refresh_exp), *session_args(self._keys, origin),
+                      *self._keys.script_names()],
             )
 
         result = first_hit(self._keysets, attempt, found)

@@ -18,11 +18,13 @@ class RedisTokenStore:
         self._keysets = (keys, *fallbacks)
 
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
-                   fixed_code: str | None = None, locale: str | None = None) -> None:
+                   fixed_code: str | None = None, locale: str | None = None, first_login: bool = False) -> None:
         key = self._keys.token(raw_token)
         extra = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
         if locale:  # the SMS language, so that sending needs no database read
             extra["locale"] = locale
+        if first_login:  # the account's first sign-in: no device is "new" to it yet
+            extra["first"] = "1"
         pipe = self._redis.pipeline(transaction=True)
         pipe.hset(
             key,
@@ -36,23 +38,29 @@ class RedisTokenStore:
             },
         )
         pipe.pexpireat(key, int(expires_at * 1000) + 1)
+        # Indexed under the user, so that ending the account's sessions reaches logins in progress.
+        pending = self._keys.user_pre_tokens(user_id)
+        pipe.sadd(pending, key)
+        pipe.pexpireat(pending, int(expires_at * 1000) + 1)
         pipe.execute()
 
     def get(self, raw_token: str) -> TokenRecord | None:
-        kind, uid, exp, amr = first_hit(
+        kind, uid, exp, sid = first_hit(
             self._keysets,
-            lambda keys: self._redis.hmget(keys.token(raw_token), "kind", "uid", "exp", "amr"),
+            lambda keys: self._redis.hmget(keys.token(raw_token), "kind", "uid", "exp", "sid"),
             lambda values: values[0] is not None,
         )
         if kind is None or uid is None or exp is None:
             return None
-        return TokenRecord(kind.decode(), uid.decode(), float(exp), tuple(amr.decode().split()) if amr else ())
+        return TokenRecord(kind.decode(), uid.decode(), float(exp), sid.decode() if sid else "")
 
     def rotate_refresh(
-        self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float
+        self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float,
+        grace: float = 0,
     ) -> tuple[str, str]:
-        """('ok' | 'reused' | 'no_token', user id or '')."""
-        args = [repr(now), repr(access_exp), repr(refresh_exp), *self._keys.script_names()]
+        """('ok' | 'grace' | 'reused' | 'no_token', user id or ''); 'grace': a used token came back
+        within `grace` seconds of its first use and got a fresh pair too."""
+        args = [repr(now), repr(access_exp), repr(refresh_exp), repr(grace), *self._keys.script_names()]
         new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
         result = first_hit(
             self._keysets,
@@ -70,11 +78,6 @@ class RedisTokenStore:
             found,
         )
         return as_text(result[1]) if as_text(result[0]) == "ok" else None
-
-    def revoke_user(self, user_id: str) -> int:
-        """Revokes every session of a user; returns how many chains were cut."""
-        return int(self._scripts.revoke_user(keys=[self._keys.user_chains(user_id)],
-                                             args=[user_id, *self._keys.script_names()]))
 
     def block_user(self, user_id: str, seconds: int) -> None:
         """Marks the user disabled for `seconds`: the OTP scripts then refuse their pre-OTP tokens."""

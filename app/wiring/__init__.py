@@ -1,1 +1,1 @@
-"""Wiring of one area each, called from app/container.py's build_services."""
+"""Builders of one area's services each, called from app/container.py's build_services."""

@@ -15,6 +15,7 @@ from app.services.otp import OtpService
 from app.services.recovery_codes import RecoveryCodeHasher
 from app.services.second_factor import SecondFactorService
 from app.services.secret_box import SecretBox
+from app.services.sign_in_alerts import SignInAlerts
 from app.services.tokens import TokenService
 from app.services.users import UserService
 from app.stores.keys import Keys
@@ -31,7 +32,7 @@ class FactorServices:
 
 def build_factors(settings: Settings, *, keys: Keys, old_keys: tuple[Keys, ...], scripts: Scripts,
                   limits: OtpLimits, users: UserService, tokens: TokenService, otp: OtpService, clock: Clock,
-                  events: Recorder) -> FactorServices:
+                  events: Recorder, alerts: SignInAlerts) -> FactorServices:
     records = SqlFactorRecords(db.session)
     box = SecretBox(settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS)
     hasher = RecoveryCodeHasher([keys.hasher, *(old.hasher for old in old_keys)])
@@ -40,5 +41,5 @@ def build_factors(settings: Settings, *, keys: Keys, old_keys: tuple[Keys, ...],
         factors=FactorService(records=records, users=users, box=box, hasher=hasher, steps=steps, clock=clock,
                               events=events, issuer=settings.SMS_SENDER_NAME),
         second_factor=SecondFactorService(otp=otp, store=steps, records=records, tokens=tokens, box=box,
-                                          hasher=hasher, clock=clock, events=events),
+                                          hasher=hasher, clock=clock, events=events, alerts=alerts),
     )

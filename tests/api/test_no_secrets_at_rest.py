@@ -7,6 +7,7 @@ import re
 from sqlalchemy import text
 
 from app.extensions import db
+from tests.support.app_state import redis_dump
 from tests.support.factors import answer, enrolled, recovery_codes, totp_code
 from tests.support.flow import bearer
 
@@ -40,21 +41,7 @@ def test_no_plaintext_secrets_anywhere(app, flow, client, caplog, clock):
         *(code.replace("-", "") for code in codes),
     ]
 
-    redis_client = app.extensions["otp_auth"].redis
-    prefix = app.extensions["otp_auth"].settings.REDIS_KEY_PREFIX
-    dump = []
-    for key in redis_client.scan_iter(match=f"{prefix}*"):
-        dump.append(key.decode())
-        kind = redis_client.type(key).decode()
-        if kind == "hash":
-            dump.extend(f"{k.decode()}={v.decode()}" for k, v in redis_client.hgetall(key).items())
-        elif kind == "set":
-            dump.extend(m.decode() for m in redis_client.smembers(key))
-        elif kind == "zset":
-            dump.extend(m.decode() for m in redis_client.zrange(key, 0, -1))
-        elif kind == "string":
-            dump.append(redis_client.get(key).decode(errors="replace"))
-        assert redis_client.ttl(key) > 0, f"{key!r} has no TTL"
+    dump = redis_dump(app)
     assert dump, "the flow left nothing in Redis to inspect"
 
     with app.app_context():

@@ -51,7 +51,8 @@ def test_concurrent_signups_one_email(app):
     assert statuses.count(409) == 9
 
 
-def test_concurrent_refresh_one_winner(app, flow):
+def test_concurrent_refresh_one_winner_without_a_grace(app_and_flow):
+    app, flow = app_and_flow(REFRESH_REUSE_GRACE_SECONDS="0")
     pair = flow.signed_in()
 
     def refresh(_):

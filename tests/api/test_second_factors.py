@@ -10,7 +10,10 @@ from tests.support.flow import AuthFlow, bearer
 
 
 def amr(app, access_token: str) -> tuple[str, ...]:
-    return app.extensions["otp_auth"].tokens.access_claims(access_token).amr
+    """The `amr` recorded on the session this access token belongs to."""
+    services = app.extensions["otp_auth"]
+    claims = services.tokens.access_claims(access_token)
+    return next(record.amr for record in services.sessions.of_user(claims.user_id) if record.id == claims.session_id)
 
 
 def test_login_lists_the_factors_the_account_has(flow, client, clock):

@@ -20,7 +20,7 @@ def test_access_token_expires(flow, client, clock):
     assert client.get("/api/v1/me", headers=bearer(pair["access_token"])).status_code == 401
 
 
-def test_refresh_rotates_and_reuse_revokes_the_chain(flow, client):
+def test_refresh_rotates_and_reuse_revokes_the_chain(flow, client, clock):
     first = flow.signed_in()
     second = client.post("/api/v1/token/refresh", json={"refresh_token": first["refresh_token"]})
     assert second.status_code == 200
@@ -29,6 +29,7 @@ def test_refresh_rotates_and_reuse_revokes_the_chain(flow, client):
     assert second.headers["Cache-Control"] == "no-store"
     assert client.get("/api/v1/me", headers=bearer(pair["access_token"])).status_code == 200
 
+    clock.advance(10)  # REFRESH_REUSE_GRACE_SECONDS: only a reuse after it revokes (tests/api/test_refresh_grace.py)
     reuse = client.post("/api/v1/token/refresh", json={"refresh_token": first["refresh_token"]})
     assert reuse.status_code == 401
     assert reuse.get_json()["code"] == "invalid_token"

@@ -17,6 +17,9 @@ from bench.fixtures import Fixtures
 EXPECTED = {
     "auth-check": (1, 0, 0),
     "me": (1, 1, 0),
+    # The access token, then the user's sessions in one read-only script.
+    "sessions": (2, 0, 0),
+    # One script: rotation (or a repeat inside the grace), the new pair, the session's last use.
     "refresh": (1, 0, 1),
     "logout": (1, 0, 1),
     # Reserve (every limit, the per-IP cap and the SMS budget in one script) and finish.
@@ -46,6 +49,7 @@ def test_each_endpoint_costs_what_it_should(costs):  # type: ignore[no-untyped-d
 
 def test_token_and_otp_endpoints_read_no_sql(costs):  # type: ignore[no-untyped-def]
     assert costs["auth-check"]["sql_statements"] == 0
+    assert costs["sessions"]["sql_statements"] == 0
     for name in ("refresh", "logout", "send-otp", "validate-otp"):
         # The pre-OTP token / token records carry what they need; only the audit row is written.
         assert costs[name]["sql_reads"] == 0, name

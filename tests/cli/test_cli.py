@@ -20,8 +20,8 @@ from tests.support.servers import RedisProcess
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(app, *args: str):  # type: ignore[no-untyped-def]
-    return app.test_cli_runner().invoke(args=list(args))
+def run(app, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner().invoke(args=list(args), input=input)
 
 
 def test_users_show(app, flow):
@@ -35,8 +35,8 @@ def test_users_show(app, flow):
 
 
 def test_unknown_emails_are_an_error(app):
-    for args in (("users", "show"), ("users", "disable"), ("users", "enable"), ("sessions", "revoke", "--user"),
-                 ("events", "--user")):
+    for args in (("users", "show"), ("users", "disable"), ("users", "enable"), ("users", "delete"),
+                 ("sessions", "revoke", "--user"), ("sessions", "list", "--user"), ("events", "--user")):
         result = run(app, *args, "nobody@example.com")
         assert result.exit_code == 1, args
         assert "no account with email nobody@example.com" in result.output
@@ -45,6 +45,7 @@ def test_unknown_emails_are_an_error(app):
 def test_sessions_revoke_ends_every_session(app, client, flow):
     first = flow.signed_in()
     second = flow.signed_in(first["user"])
+    ids = [flow.session_id(pair["access_token"]) for pair in (first, second)]
     result = run(app, "sessions", "revoke", "--user", first["user"]["email"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "2 session(s) revoked"
@@ -52,7 +53,39 @@ def test_sessions_revoke_ends_every_session(app, client, flow):
         assert client.get("/api/v1/me", headers=bearer(pair["access_token"])).status_code == 401
         assert client.post("/api/v1/token/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
     last = audit_rows(app, first["user"]["id"])[-1]
-    assert (last.event, last.details) == ("sessions_revoked", {"by": "cli", "sessions": 2})
+    assert last.event == "session_ended"
+    assert last.details["by"] == "admin"
+    assert sorted(last.details["sessions"]) == sorted(ids)
+
+
+def test_sessions_list_shows_the_live_sessions_newest_first(app, client, flow, clock):
+    client.environ_base["HTTP_USER_AGENT"] = "curl/8.5.0"
+    first = flow.signed_in()
+    clock.advance(60)
+    second = flow.signed_in(first["user"])
+    result = run(app, "sessions", "list", "--user", first["user"]["email"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert [line.split()[0] for line in lines[:-1]] == [flow.session_id(p["access_token"]) for p in (second, first)]
+    assert "ip=127.0.0.1" in lines[0] and 'ua="curl/8.5.0"' in lines[0]
+    assert lines[-1] == "2 session(s)"
+
+
+def test_users_delete_erases_the_account_like_delete_me(app, client, flow):
+    pair = flow.signed_in()
+    user = pair["user"]
+    assert run(app, "users", "delete", user["email"], input="n\n").exit_code == 1  # asked, and refused
+    assert client.get("/api/v1/me", headers=bearer(pair["access_token"])).status_code == 200
+
+    result = run(app, "users", "delete", user["email"], "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"deleted {user['id']}; 1 session(s) ended"
+    assert client.get("/api/v1/me", headers=bearer(pair["access_token"])).status_code == 401
+    assert run(app, "users", "show", user["email"]).exit_code == 1
+    rows = audit_rows(app, user["id"])
+    assert rows[-1].event == "account_deleted" and rows[-1].details == {"by": "admin", "sessions": 1}
+    assert all(row.ip is None and row.user_agent is None for row in rows)
+    assert flow.signup(email=user["email"])["id"] != user["id"]
 
 
 def test_events_lists_the_newest_first_and_obeys_limit(app, flow, clock):

@@ -63,6 +63,8 @@ PRODUCTION = {
     "REDIS_URL": "redis://cache:6379/0",
     "SMS_BACKEND": "file",
     "SMS_OUTBOX_FILE": "/var/spool/otp-auth/outbox.jsonl",
+    "EMAIL_BACKEND": "file",
+    "EMAIL_OUTBOX_FILE": "/var/spool/otp-auth/email.jsonl",
 }
 TWILIO = {
     "SMS_BACKEND": "twilio",

@@ -63,6 +63,7 @@ def test_every_group_has_its_own_validate():
     ({"DATABASE_URL": "mysql://db/app"}, "DATABASE_URL"),  # core
     ({"PASSWORD_MIN_LENGTH": "20", "PASSWORD_MAX_LENGTH": "10"}, "PASSWORD_MIN_LENGTH"),  # auth
     ({"SMS_BACKEND": "file"}, "SMS_OUTBOX_FILE"),  # sms
+    ({"REFRESH_REUSE_GRACE_SECONDS": "900"}, "REFRESH_REUSE_GRACE_SECONDS"),  # selfservice
 ])
 def test_the_rules_of_each_group_run(env, named):
     with pytest.raises(ConfigError, match=named):

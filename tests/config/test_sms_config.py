@@ -55,7 +55,8 @@ def test_bad_sms_settings_stop_start_up_naming_the_setting(env, message):
 
 
 def test_production_refuses_console_anywhere_in_the_list_and_plain_http_webhooks():
-    prod = {"APP_ENV": "production", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    prod = {"APP_ENV": "production", "REDIS_URL": "redis://127.0.0.1:6379/0", "EMAIL_BACKEND": "file",
+            "EMAIL_OUTBOX_FILE": "/tmp/email.jsonl"}
     with pytest.raises(ConfigError, match="console"):
         settings(**prod, SMS_BACKENDS="sns,console", **SNS)
     with pytest.raises(ConfigError, match="SMS_WEBHOOK_URL must use https://"):

@@ -72,7 +72,8 @@ def test_problem_codes_are_the_contracts():
         "bad_request", "invalid_json", "unsupported_media_type", "validation_error", "email_taken",
         "invalid_credentials",
         "invalid_token", "otp_invalid", "otp_expired", "otp_attempts_exceeded", "rate_limited",
-        "sms_unavailable", "service_unavailable", "not_found", "method_not_allowed", "payload_too_large",
+        "sms_unavailable", "email_unavailable", "service_unavailable", "not_found", "method_not_allowed",
+        "payload_too_large",
         "internal_error",
     }
 

@@ -72,6 +72,9 @@ CONFIG_SAMPLES: dict[str, str] = {
     "PASSWORD_BREACH_CHECK": "true",
     "PASSWORD_BREACH_API_URL": "https://hibp-proxy.example.com/range/",
     "PASSWORD_BREACH_TIMEOUT_SECONDS": "1",
+    "SMTP_TIMEOUT_SECONDS": "3",
+    "REFRESH_REUSE_GRACE_SECONDS": "5",
+    "NOTIFY_NEW_SIGN_IN": "false",
 }
 
 # Every setting of the app set through the chart's values (tests/deploy/test_chart.py
@@ -80,7 +83,10 @@ EVERY_SETTING: dict[str, Any] = {
     "secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL, "secretKey": "e" * 48,
                 "redisSentinelPassword": "sentinel-pw", "twilioAccountSid": "AC" + "2" * 32,
                 "twilioAuthToken": "token", "smsWebhookSecret": "w" * 40,
-                "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40},
+                "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40,
+                "smtpUsername": "mailer", "smtpPassword": "smtp-pw"},
+    "email": {"backend": "smtp", "outboxFile": "/tmp/mail.jsonl", "from": "Example <no-reply@example.com>",
+              "smtp": {"host": "smtp.example.com", "port": 465, "tls": "tls"}},
     "sms": {
         "backend": "webhook",
         "backends": ["webhook", "twilio", "sns", "file"],

@@ -12,6 +12,8 @@ PRODUCTION = {
     "SECRET_KEY": "p" * 40,
     "SMS_BACKEND": "file",
     "SMS_OUTBOX_FILE": "/tmp/outbox.jsonl",
+    "EMAIL_BACKEND": "file",
+    "EMAIL_OUTBOX_FILE": "/tmp/email-outbox.jsonl",
 }
 
 

@@ -37,6 +37,11 @@ ENDPOINTS = [
     ("POST", "/api/v1/token/refresh"),
     ("POST", "/api/v1/logout"),
     ("GET", "/api/v1/auth/check"),
+    ("GET", "/api/v1/sessions"),
+    ("DELETE", "/api/v1/sessions"),
+    ("DELETE", "/api/v1/sessions/0123456789abcdef0123456789abcdef"),
+    ("POST", "/api/v1/password/change"),
+    ("DELETE", "/api/v1/me"),
     ("GET", "/api/v1/factors"),
     ("POST", "/api/v1/factors/totp"),
     ("POST", "/api/v1/factors/totp/confirm"),
@@ -45,7 +50,8 @@ ENDPOINTS = [
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ]
-FIELDS = ["email", "password", "phone", "otp", "refresh_token", "factor", "recovery_code", "code"]
+FIELDS = ["email", "password", "phone", "otp", "refresh_token", "current_password", "new_password", "factor",
+          "recovery_code", "code"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 # What an HTTP server can hand over in a header value: latin-1 text without control characters.
@@ -79,6 +85,8 @@ FIELD_VALUES = {  # mostly strings (what the schema expects, so the value travel
     "recovery_code": weighted((2, st.from_regex(r"\A[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}\Z")),
                               (2, any_text), (1, json_value)),
     "code": weighted((2, any_text), (1, st.from_regex(r"\A[0-9]{6}\Z")), (1, json_value)),
+    "current_password": weighted((3, any_text), (1, json_value)),
+    "new_password": weighted((3, any_text), (1, json_value)),
 }
 # The fields each endpoint takes; a body with them (fuzzed values) gets past the schema into the services.
 REQUIRED = {
@@ -87,6 +95,8 @@ REQUIRED = {
     "/api/v1/validate-otp": ["otp"],
     "/api/v1/token/refresh": ["refresh_token"],
     "/api/v1/factors/totp/confirm": ["code"],
+    "/api/v1/password/change": ["current_password", "new_password"],
+    "/api/v1/me": ["password"],
 }
 raw_json_tricks = st.sampled_from([
     "{", "[1,]", "NaN", "-Infinity", "1e99999", "9" * 5000, '"\\ud800"', '{"email": "\\u0000"}',

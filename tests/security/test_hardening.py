@@ -14,7 +14,8 @@ LOGIN = "/api/v1/login"
 
 def production_settings(env, tmp_path):
     return Settings.from_env({**env, "APP_ENV": "production", "SMS_BACKEND": "file",
-                              "SMS_OUTBOX_FILE": str(tmp_path / "outbox.jsonl")})
+                              "SMS_OUTBOX_FILE": str(tmp_path / "outbox.jsonl"), "EMAIL_BACKEND": "file",
+                              "EMAIL_OUTBOX_FILE": str(tmp_path / "email.jsonl")})
 
 
 def test_debug_is_never_on_in_production(env, tmp_path, monkeypatch):

@@ -52,7 +52,8 @@ def test_without_a_fallback_a_new_key_ends_every_session(make_app, sms):
 
 def test_short_fallback_key_is_refused_in_production():
     env = {"APP_ENV": "production", "SECRET_KEY": NEW, "REDIS_URL": "redis://127.0.0.1:1/0",
-           "SMS_BACKEND": "file", "SMS_OUTBOX_FILE": "/dev/null", "SECRET_KEY_FALLBACKS": f"{OLD},short"}
+           "SMS_BACKEND": "file", "SMS_OUTBOX_FILE": "/dev/null", "EMAIL_BACKEND": "file",
+           "EMAIL_OUTBOX_FILE": "/dev/null", "SECRET_KEY_FALLBACKS": f"{OLD},short"}
     with pytest.raises(ConfigError, match="SECRET_KEY_FALLBACKS"):
         Settings.from_env(env)
     assert Settings.from_env({**env, "SECRET_KEY_FALLBACKS": OLD}).SECRET_KEY_FALLBACKS == (OLD,)

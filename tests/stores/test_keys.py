@@ -135,9 +135,12 @@ def test_every_lua_script_is_registered_in_one_place():
 
 def test_script_key_names_are_the_python_ones_around_the_id():
     k = keys(prefix="tenant{x}:")
-    chain_before, chain_after, chains_before, chains_after = k.script_names()
-    assert chain_before + "sid-1" + chain_after == k.chain("sid-1")
-    assert chains_before + USER_ID + chains_after == k.user_chains(USER_ID)
+    names = k.script_names()
+    assert len(names) == 8
+    pairs = list(zip(names[::2], names[1::2], strict=True))
+    around = dict(zip(("chain", "user_chains", "session", "user_devices"), pairs, strict=True))
+    for name, (before, after) in around.items():
+        assert before + "id-1" + after == getattr(k, name)("id-1"), name
 
 
 def test_every_named_key_is_namespaced_with_the_prefix():

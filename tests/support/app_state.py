@@ -28,5 +28,26 @@ def audit_rows(app: Flask, user_id: str | None = None) -> list[AuthEvent]:
         return rows
 
 
+def redis_dump(app: Flask) -> list[str]:
+    """Every key of the app's prefix, each followed by what it holds (hash fields and values, set and
+    sorted-set members, string values), as text. Asserts each key expires."""
+    client = app.extensions["otp_auth"].redis
+    prefix = app.extensions["otp_auth"].settings.REDIS_KEY_PREFIX
+    dump: list[str] = []
+    for key in client.scan_iter(match=f"{prefix}*"):
+        dump.append(key.decode())
+        kind = client.type(key).decode()
+        if kind == "hash":
+            dump.extend(f"{k.decode()}={v.decode()}" for k, v in client.hgetall(key).items())
+        elif kind == "set":
+            dump.extend(m.decode() for m in client.smembers(key))
+        elif kind == "zset":
+            dump.extend(m.decode() for m in client.zrange(key, 0, -1))
+        elif kind == "string":
+            dump.append(client.get(key).decode(errors="replace"))
+        assert client.ttl(key) > 0, f"{key!r} has no TTL"
+    return dump
+
+
 def wrong_code(right: str) -> str:
     return "000000" if right != "000000" else "111111"

@@ -46,6 +46,16 @@ class AuthFlow:
     def code_for(self, user: dict[str, Any]) -> str:
         return self.sms.last_code(user["phone"])
 
+    def sessions(self, access_token: str) -> list[dict[str, Any]]:
+        response = self.client.get("/api/v1/sessions", headers=bearer(access_token))
+        assert response.status_code == 200, response.get_json()
+        return list(response.get_json()["sessions"])
+
+    def session_id(self, access_token: str) -> str:
+        """The id of the session this access token belongs to."""
+        (current,) = [item["id"] for item in self.sessions(access_token) if item["current"]]
+        return str(current)
+
     def signed_in(self, user: dict[str, Any] | None = None) -> dict[str, Any]:
         """Signs up (unless given a user), logs in, sends and validates; returns the token pair body."""
         user = user or self.signup()

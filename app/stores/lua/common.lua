@@ -27,12 +27,17 @@ end
 
 -- The names of keys for ids read inside Redis (a chain's session id, a token's user id).
 -- app/stores/keys.py spells them and passes, from ARGV[at] on, the text before and after
--- the id in a chain key, then in a user's chain set (KeyNames.script_names).
+-- the id in a chain key, a user's chain set, a session record and a user's devices
+-- (KeyNames.script_names).
 local function names_from(at)
-  return {
-    chain = function(sid) return ARGV[at] .. sid .. ARGV[at + 1] end,
-    user_chains = function(uid) return ARGV[at + 2] .. uid .. ARGV[at + 3] end,
-  }
+  local function around(i) return function(id) return ARGV[at + i] .. id .. ARGV[at + i + 1] end end
+  return {chain = around(0), user_chains = around(2), session = around(4), user_devices = around(6)}
+end
+
+-- Is session `sid` live at `now`? Its record says until when (the chain's newest refresh token).
+local function session_live(names, sid, now)
+  local exp = tonumber(redis.call('HGET', names.session(sid), 'exp'))
+  return exp ~= nil and exp > now
 end
 
 -- Deletes every token of a refresh chain (its access tokens included).
@@ -40,19 +45,35 @@ local function revoke_chain(names, sid, uid)
   local chain = names.chain(sid)
   local members = redis.call('SMEMBERS', chain)
   for _, key in ipairs(members) do redis.call('DEL', key) end
-  redis.call('DEL', chain)
+  redis.call('DEL', chain, names.session(sid))
   if uid then redis.call('SREM', names.user_chains(uid), sid) end
   return #members
 end
 
+-- Records a new session (one sign-in, one chain): its owner, times, client and how it was proven.
+local function open_session(names, sid, uid, now, ip, user_agent, amr, kind, refresh_exp)
+  local key = names.session(sid)
+  redis.call('HSET', key, 'uid', uid, 'created_at', now, 'last_used_at', now, 'exp', refresh_exp, 'ip', ip,
+    'user_agent', user_agent, 'amr', amr, 'kind', kind)
+  redis.call('PEXPIREAT', key, math.ceil(refresh_exp * 1000))
+end
+
+-- A refresh moves the session's last use, and its life along with the chain's.
+-- A chain minted before sessions were recorded gets a record now (its start unknown: this refresh).
+local function touch_session(names, sid, uid, now, refresh_exp)
+  local key = names.session(sid)
+  if redis.call('EXISTS', key) == 0 then
+    redis.call('HSET', key, 'uid', uid, 'created_at', now, 'ip', '', 'user_agent', '', 'amr', '', 'kind', '')
+  end
+  redis.call('HSET', key, 'last_used_at', now, 'exp', refresh_exp)
+  redis.call('PEXPIREAT', key, math.ceil(refresh_exp * 1000))
+end
+
 -- Creates an access + refresh pair in chain `sid` and indexes the chain under the user.
--- `amr` names how the session was signed in ("pwd sms", "pwd otp", "pwd rc"); refreshes carry it on.
-local function mint_pair(names, uid, sid, access_key, refresh_key, access_exp, refresh_exp, amr)
-  amr = amr or 'pwd sms'
-  redis.call('HSET', access_key, 'kind', 'access', 'uid', uid, 'sid', sid, 'exp', access_exp, 'amr', amr)
+local function mint_pair(names, uid, sid, access_key, refresh_key, access_exp, refresh_exp)
+  redis.call('HSET', access_key, 'kind', 'access', 'uid', uid, 'sid', sid, 'exp', access_exp)
   redis.call('PEXPIREAT', access_key, math.ceil(access_exp * 1000))
-  redis.call('HSET', refresh_key, 'kind', 'refresh', 'uid', uid, 'sid', sid, 'exp', refresh_exp, 'used', '0',
-             'amr', amr)
+  redis.call('HSET', refresh_key, 'kind', 'refresh', 'uid', uid, 'sid', sid, 'exp', refresh_exp, 'used', '0')
   redis.call('PEXPIREAT', refresh_key, math.ceil(refresh_exp * 1000))
   local chain = names.chain(sid)
   redis.call('SADD', chain, access_key, refresh_key)
@@ -103,4 +124,36 @@ local function claim_step(key, step, ttl)
   if step <= last then return false end
   redis.call('SET', key, tostring(step), 'EX', ttl)
   return true
+end
+
+-- Notes a sign-in from `field` (a keyed hash of the kind of device and its network) in the user's
+-- devices, forgetting those older than `window`. Returns '1' when this one was not seen within the
+-- window, '0' when it was (or when no device is known for the sign-in: empty field).
+local function note_device(names, uid, field, now, window)
+  if field == '' then return '0' end
+  local key = names.user_devices(uid)
+  local seen = tonumber(redis.call('HGET', key, field))
+  local new = (not seen) or now - seen > window
+  if new then
+    local known = redis.call('HGETALL', key)
+    for i = 1, #known, 2 do
+      if now - tonumber(known[i + 1]) > window then redis.call('HDEL', key, known[i]) end
+    end
+  end
+  redis.call('HSET', key, field, now)
+  redis.call('PEXPIRE', key, math.ceil(window * 1000))
+  return new and '1' or '0'
+end
+
+-- Mints the pair of a sign-in that has just been proven, records its session and notes its device.
+-- `t` is the pre-OTP token's fields (uid 4th, 'first' 10th); from ARGV[at] on: session id, access
+-- expiry, refresh expiry, client IP, user agent, amr, kind, device field, device window.
+-- Returns '1' when the device was not seen for the account within the window (never on a first login).
+local function start_session(names, t, now, at)
+  local uid, sid, refresh_exp = t[4], ARGV[at], tonumber(ARGV[at + 2])
+  mint_pair(names, uid, sid, KEYS[2], KEYS[3], tonumber(ARGV[at + 1]), refresh_exp)
+  open_session(names, sid, uid, now, ARGV[at + 3], ARGV[at + 4], ARGV[at + 5], ARGV[at + 6], refresh_exp)
+  local new_device = note_device(names, uid, ARGV[at + 7], now, tonumber(ARGV[at + 8]))
+  if t[10] == '1' then new_device = '0' end
+  return new_device
 end

@@ -2,10 +2,14 @@
 -- pre-OTP token and mints the session, so of concurrent right answers exactly one wins.
 -- KEYS: [1] pre-OTP token, [2] new access, [3] new refresh (the account-failure key is read from [1]).
 -- ARGV: now, code hash, max attempts, account max failures, account window, member,
---       new session id, access expiry, refresh expiry, then key names (names_from).
--- Every verdict but no_token ends with the user id (for the audit trail).
+--       new session id, access expiry, refresh expiry, the session's client IP, user agent, amr
+--       (comma-separated), kind, device field (keyed hash of device and network, '' if unknown),
+--       the window in which a device counts as known, then key names (names_from).
+-- Every verdict but no_token ends with the user id (for the audit trail); 'ok' carries before it
+-- '1' when the device was not seen for this account within the window (never on its first login).
 local now = tonumber(ARGV[1])
-local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'uid', 'fkey', 'dkey', 'otp', 'otp_exp', 'replaced')
+local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'uid', 'fkey', 'dkey', 'otp', 'otp_exp', 'replaced',
+  'first')
 local window, max_attempts = tonumber(ARGV[5]), tonumber(ARGV[3])
 local refused = second_step_gate(KEYS[1], t, now, tonumber(ARGV[4]), window, max_attempts)
 if refused then return refused end
@@ -18,5 +22,4 @@ if not ct_equal(t[7], ARGV[2]) then
   return count_wrong(KEYS[1], t, now, window, ARGV[6], max_attempts)
 end
 redis.call('DEL', KEYS[1])
-mint_pair(names_from(10), t[4], ARGV[7], KEYS[2], KEYS[3], tonumber(ARGV[8]), tonumber(ARGV[9]), 'pwd sms')
-return {'ok', t[4]}
+return {'ok', start_session(names_from(16), t, now, 7), t[4]}

@@ -143,6 +143,15 @@ one of the backends, and the ones it cannot work without are required.
 {{- if $sms.templates }}
 {{- $_ := set $data "SMS_TEMPLATES_DIR" (include "otp-auth.smsTemplatesDir" .) }}
 {{- end }}
+{{- $email := .Values.email }}
+{{- $_ := set $data "EMAIL_BACKEND" $email.backend }}
+{{- $_ := set $data "EMAIL_OUTBOX_FILE" $email.outboxFile }}
+{{- if eq $email.backend "smtp" }}
+{{- $_ := set $data "SMTP_HOST" (required "email.smtp.host is required with email.backend=smtp" $email.smtp.host) }}
+{{- $_ := set $data "EMAIL_FROM" (required "email.from is required with email.backend=smtp, e.g. otp-auth <no-reply@example.com>" $email.from) }}
+{{- $_ := set $data "SMTP_PORT" (toString $email.smtp.port) }}
+{{- $_ := set $data "SMTP_TLS" $email.smtp.tls }}
+{{- end }}
 {{- with .Values.redis.sentinel.hosts }}
 {{- $_ := set $data "REDIS_SENTINELS" (join "," .) }}
 {{- $_ := set $data "REDIS_SENTINEL_MASTER" $.Values.redis.sentinel.masterName }}
@@ -181,6 +190,8 @@ with a message naming the value when a required one is missing.
 {{- $_ := set $data "SMS_WEBHOOK_SECRET" (required "secrets.smsWebhookSecret is required with the webhook backend: 32+ random characters your gateway checks signatures with (or put SMS_WEBHOOK_SECRET in secrets.existingSecret)" $s.smsWebhookSecret) }}
 {{- end }}
 {{- with $s.testPhoneNumbers }}{{ $_ := set $data "TEST_PHONE_NUMBERS" . }}{{ end }}
+{{- with $s.smtpUsername }}{{ $_ := set $data "SMTP_USERNAME" . }}{{ end }}
+{{- with $s.smtpPassword }}{{ $_ := set $data "SMTP_PASSWORD" . }}{{ end }}
 {{- with $s.secretKeyFallbacks }}{{ $_ := set $data "SECRET_KEY_FALLBACKS" . }}{{ end }}
 {{- toYaml $data }}
 {{- end }}

@@ -1,0 +1,1 @@
+"""Email backends: console (development), file (an outbox of JSON lines) and smtp."""
