@@ -115,11 +115,14 @@ def test_wrong_token_kinds_match_the_document(client):
         "refresh_token": pair["access_token"]}))) == "invalid_token"
 
 
-def test_refresh_reuse_matches_the_document(client):
+def test_refresh_reuse_matches_the_document(client, clock):
     pre = _logged_in(client)
     client.post(SEND, headers=pre)
     first = client.post(VALIDATE, headers=pre, json={"otp": TEST_CODE}).get_json()
     second = assert_documented(REFRESH, "post", client.post(REFRESH, json={"refresh_token": first["refresh_token"]}))
+    raced = client.post(REFRESH, json={"refresh_token": first["refresh_token"]})  # inside the grace
+    assert_documented(REFRESH, "post", raced)
+    clock.advance(10)  # REFRESH_REUSE_GRACE_SECONDS
     reused = client.post(REFRESH, json={"refresh_token": first["refresh_token"]})
     assert code_of(assert_documented(REFRESH, "post", reused)) == "invalid_token"
     revoked = client.get(ME, headers=bearer(second["access_token"]))
@@ -199,3 +202,50 @@ def test_second_factors_match_the_document(client, clock):
     for path, method in ((FACTORS, "get"), (TOTP, "post"), (TOTP, "delete"), (RECOVERY, "post")):
         response = client.open(path, method=method.upper(), headers=pre)
         assert code_of(assert_documented(path, method, response)) == "invalid_token"
+
+
+SESSIONS, PASSWORD_CHANGE = "/api/v1/sessions", "/api/v1/password/change"
+ONE_SESSION = "/api/v1/sessions/{session_id}"
+
+
+def _signed_in(client) -> dict:  # type: ignore[no-untyped-def]
+    pre = _logged_in(client)
+    client.post(SEND, headers=pre)
+    return client.post(VALIDATE, headers=pre, json={"otp": TEST_CODE}).get_json()
+
+
+def test_self_service_matches_the_document(client, clock):
+    first = _signed_in(client)
+    clock.advance(1)
+    second = _signed_in(client)
+    access = bearer(first["access_token"])
+    listed = assert_documented(SESSIONS, "get", client.get(SESSIONS, headers=access))["sessions"]
+    assert [session["current"] for session in listed] == [False, True]
+    other = listed[0]["id"]
+    assert_documented(ONE_SESSION, "delete", client.delete(f"{SESSIONS}/{other}", headers=access))
+    gone = client.delete(f"{SESSIONS}/{other}", headers=access)
+    assert code_of(assert_documented(ONE_SESSION, "delete", gone)) == "not_found"
+    assert_documented(SESSIONS, "delete", client.delete(SESSIONS, headers=access))
+    assert code_of(assert_documented(SESSIONS, "get", client.get(SESSIONS, headers=bearer(
+        second["access_token"])))) == "invalid_token"
+
+    change = {"current_password": "not it", "new_password": "a brand new passphrase 7"}
+    assert code_of(assert_documented(PASSWORD_CHANGE, "post", client.post(
+        PASSWORD_CHANGE, headers=access, json=change))) == "invalid_credentials"
+    assert code_of(assert_documented(PASSWORD_CHANGE, "post", client.post(
+        PASSWORD_CHANGE, headers=access, json={**change, "new_password": "short"}))) == "validation_error"
+    assert_documented(PASSWORD_CHANGE, "post", client.post(
+        PASSWORD_CHANGE, headers=access, json={**change, "current_password": PASSWORD}))
+    for _ in range(5):  # the old password, now wrong: LOGIN_MAX_FAILURES of them
+        assert_documented(ME, "delete", client.delete(ME, headers=access, json={"password": PASSWORD}))
+    limited = client.delete(ME, headers=access, json={"password": "a brand new passphrase 7"})
+    assert code_of(assert_documented(ME, "delete", limited)) == "rate_limited"
+    assert int(limited.headers["Retry-After"]) == limited.get_json()["retry_after"] >= 1
+
+
+def test_account_deletion_matches_the_document(client):
+    access = bearer(_signed_in(client)["access_token"])
+    assert code_of(assert_documented(ME, "delete", client.delete(ME, headers=access, json={}))) == "validation_error"
+    assert_documented(ME, "delete", client.delete(ME, headers=access, json={"password": PASSWORD}))
+    assert code_of(assert_documented(ME, "delete", client.delete(ME, headers=access, json={
+        "password": PASSWORD}))) == "invalid_token"

@@ -56,12 +56,15 @@ def test_operations_that_take_a_token_name_its_kind():
             for requirement in item[method].get("security", []):
                 kinds[f"{method.upper()} {path}"] = set(requirement)
     assert kinds["POST /api/v1/send-otp"] == kinds["POST /api/v1/validate-otp"] == {"preOtpToken"}
-    for operation in ("GET /api/v1/me", "POST /api/v1/logout", "GET /api/v1/auth/check"):
+    for operation in ("GET /api/v1/me", "POST /api/v1/logout", "GET /api/v1/auth/check", "GET /api/v1/sessions",
+                      "DELETE /api/v1/sessions", "DELETE /api/v1/sessions/{session_id}",
+                      "POST /api/v1/password/change", "DELETE /api/v1/me"):
         assert kinds[operation] == {"accessToken"}
 
 
 def test_request_bodies_refuse_unknown_fields():
-    for name in ("SignupRequest", "LoginRequest", "EmptyRequest", "ValidateOtpRequest", "RefreshRequest"):
+    for name in ("SignupRequest", "LoginRequest", "EmptyRequest", "ValidateOtpRequest", "RefreshRequest",
+                 "PasswordChangeRequest", "DeleteAccountRequest"):
         assert DOCUMENT["components"]["schemas"][name]["additionalProperties"] is False
 
 
