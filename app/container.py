@@ -115,6 +115,8 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     )
     throttle = RedisLoginThrottle(client=client, keys=keys, scripts=scripts,
                                   window=settings.LOGIN_FAILURE_WINDOW_SECONDS, limit=settings.LOGIN_MAX_FAILURES)
+    factors = build_factors(settings, keys=keys, old_keys=old_keys, scripts=scripts, limits=limits, users=users,
+                            tokens=tokens, otp=otp, clock=clock, events=events, alerts=alerts)
     login = LoginService(
         users=users,
         passwords=passwords,
@@ -125,9 +127,8 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         test_numbers=settings.TEST_PHONE_NUMBERS,
         send_on_login=settings.OTP_SEND_ON_LOGIN,
         events=events,
+        devices=factors.devices,
     )
-    factors = build_factors(settings, keys=keys, old_keys=old_keys, scripts=scripts, limits=limits, users=users,
-                            tokens=tokens, otp=otp, clock=clock, events=events, alerts=alerts)
     policy = _password_policy(settings)
     selfservice = build_selfservice(session=db.session, keys=keys, old_keys=old_keys, scripts=scripts, users=users,
                                     passwords=passwords, policy=policy, throttle=throttle, tokens=tokens, audit=audit,

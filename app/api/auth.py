@@ -21,4 +21,6 @@ def signup():  # type: ignore[no-untyped-def]
 def login():  # type: ignore[no-untyped-def]
     svc = services()
     data = json_body(svc.schemas.login)
-    return login_body(svc.login.login(data["email"], data["password"], request.accept_languages))
+    client = (request.remote_addr or "", request.headers.get("User-Agent", ""))
+    return login_body(svc.login.login(data["email"], data["password"], request.accept_languages,
+                                      data.get("device_token", ""), client))

@@ -22,5 +22,6 @@ def validate_otp():  # type: ignore[no-untyped-def]
     svc = services()
     token = bearer_token()
     data = json_body(svc.schemas.validate_otp)
-    return token_pair_body(svc.second_factor.verify(token, data["factor"], data["answer"], request.remote_addr or "",
-                                                    request.headers.get("User-Agent", "")))
+    client = (request.remote_addr or "", request.headers.get("User-Agent", ""))
+    return token_pair_body(svc.second_factor.verify(token, data["factor"], data["answer"], client,
+                                                    remember_device=data["remember_device"]))

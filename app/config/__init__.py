@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from app.config.auth import AuthSettings
 from app.config.base import ConfigError
 from app.config.email import EmailSettings
+from app.config.factors import FactorSettings
 from app.config.selfservice import SelfServiceSettings
 from app.config.sms import SmsSettings
 
@@ -33,5 +34,5 @@ __all__ = ["ConfigError", "Settings"]
 
 
 @dataclass(frozen=True)
-class Settings(SelfServiceSettings, EmailSettings, SmsSettings, AuthSettings):
+class Settings(FactorSettings, SelfServiceSettings, EmailSettings, SmsSettings, AuthSettings):
     """Every setting the service reads, typed. Field names match the env vars."""

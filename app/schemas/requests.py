@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, post_load, validate, validates, validates_schema
 
-from app.schemas.fields import StrictString, TrimmedEmail
+from app.schemas.fields import StrictBoolean, StrictString, TrimmedEmail
 from app.services import recovery_codes, totp
 from app.services.passwords import PasswordPolicy
 from app.services.phones import PhonePolicy, PhoneRejected
@@ -63,6 +63,8 @@ class LoginSchema(Schema):
     # Any string is accepted here: a malformed email simply fails to log in.
     email = StrictString(required=True, validate=validate.Length(min=1, max=254))
     password = StrictString(required=True, validate=validate.Length(min=1, max=1024))
+    # A remembered device's token (validate-otp with "remember_device": true): skips the second factor.
+    device_token = StrictString(validate=validate.Length(min=1, max=512))
 
 
 class EmptySchema(Schema):
@@ -75,6 +77,7 @@ class ValidateOtpSchema(Schema):
     otp = StrictString()
     factor = StrictString(validate=validate.OneOf([SMS, TOTP]))
     recovery_code = StrictString(validate=validate.Length(min=1, max=64))
+    remember_device = StrictBoolean()
 
     def __init__(self, otp_length: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -103,9 +106,10 @@ class ValidateOtpSchema(Schema):
 
     @post_load
     def _as_answer(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        remember = data.get("remember_device", False)
         if "recovery_code" in data:
-            return {"factor": RECOVERY_CODE, "answer": data["recovery_code"]}
-        return {"factor": data.get("factor", SMS), "answer": data["otp"]}
+            return {"factor": RECOVERY_CODE, "answer": data["recovery_code"], "remember_device": remember}
+        return {"factor": data.get("factor", SMS), "answer": data["otp"], "remember_device": remember}
 
 
 class ConfirmTotpSchema(Schema):

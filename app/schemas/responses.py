@@ -18,6 +18,8 @@ def user_body(user: User) -> dict[str, Any]:
 
 
 def login_body(result: LoginResult) -> dict[str, Any]:
+    if result.signed_in is not None:  # a remembered device: no second step
+        return {**token_pair_body(result.signed_in), "otp_required": False}
     body: dict[str, Any] = {
         "pre_otp_token": result.pre_otp_token,
         "token_type": "Bearer",
@@ -36,13 +38,16 @@ def sent_body(result: SendResult) -> dict[str, Any]:
 
 
 def token_pair_body(pair: TokenPair) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "access_token": pair.access_token,
         "token_type": "Bearer",
         "expires_in": pair.expires_in,
         "refresh_token": pair.refresh_token,
         "refresh_expires_in": pair.refresh_expires_in,
     }
+    if pair.device_token:
+        body["device_token"] = pair.device_token
+    return body
 
 
 def factors_body(summary: FactorSummary) -> dict[str, Any]:

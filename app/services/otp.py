@@ -113,7 +113,7 @@ class OtpService:
         """Spends the pre-OTP token and the code for a new session, recorded with the client's
         address and user agent, or counts a wrong guess."""
         minted, now = self._tokens.mint_pair(), self._clock.now()
-        origin = second_step.session_origin(ip, user_agent, second_step.SMS)
+        origin = second_step.session_origin(ip, user_agent, second_step.amr_of(second_step.SMS))
         answer = self._store.verify(
             pre_token, code, now, secrets.token_hex(8), minted.session_id,
             minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at, origin,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 
 from app.services import second_step, totp
 from app.services.clock import Clock, to_datetime
@@ -12,6 +13,7 @@ from app.services.events import Recorder
 from app.services.otp import OtpService
 from app.services.ports import FactorRecords, SecondStepStore, SessionOrigin, StoreAnswer
 from app.services.recovery_codes import RecoveryCodeHasher
+from app.services.remembered_devices import RememberedDevices
 from app.services.secret_box import SealedSecretUnreadable, SecretBox
 from app.services.sign_in_alerts import SignInAlerts
 from app.services.tokens import MintedPair, TokenPair, TokenService
@@ -22,7 +24,7 @@ log = logging.getLogger(__name__)
 class SecondFactorService:
     def __init__(self, *, otp: OtpService, store: SecondStepStore, records: FactorRecords, tokens: TokenService,
                  box: SecretBox, hasher: RecoveryCodeHasher, clock: Clock, events: Recorder,
-                 alerts: SignInAlerts) -> None:
+                 alerts: SignInAlerts, devices: RememberedDevices) -> None:
         self._otp = otp
         self._store = store
         self._records = records
@@ -32,16 +34,23 @@ class SecondFactorService:
         self._clock = clock
         self._events = events
         self._alerts = alerts
+        self._devices = devices
 
-    def verify(self, pre_token: str, factor: str, answer: str, ip: str = "", user_agent: str = "") -> TokenPair:
-        """Spends the pre-OTP token for a session (recorded with the client's address and user agent)
-        when `answer` is right for `factor`, else counts a wrong one."""
+    def verify(self, pre_token: str, factor: str, answer: str, client: tuple[str, str] = ("", ""),
+               remember_device: bool = False) -> TokenPair:
+        """Spends the pre-OTP token for a session (recorded with the client's IP and user agent) when
+        `answer` is right for `factor`, else counts a wrong one. With `remember_device` the pair comes
+        with a device token that lets this device skip the second factor for REMEMBER_DEVICE_DAYS."""
+        origin = second_step.session_origin(*client, second_step.amr_of(factor))
         if factor == second_step.SMS:
-            return self._otp.verify(pre_token, answer, ip, user_agent)
-        origin = second_step.session_origin(ip, user_agent, factor)
-        if factor == second_step.TOTP:
-            return self._verify_totp(pre_token, answer, origin)
-        return self._verify_recovery_code(pre_token, answer, origin)
+            pair = self._otp.verify(pre_token, answer, *client)
+        elif factor == second_step.TOTP:
+            pair = self._verify_totp(pre_token, answer, origin)
+        else:
+            pair = self._verify_recovery_code(pre_token, answer, origin)
+        if not remember_device:
+            return pair
+        return replace(pair, device_token=self._devices.remember(pair.user_id, origin))
 
     def _verify_totp(self, pre_token: str, code: str, origin: SessionOrigin) -> TokenPair:
         user_id = self._tokens.pre_otp_user(pre_token)

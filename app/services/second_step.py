@@ -29,9 +29,14 @@ _CHECK_RESULTS = {
 }
 
 
-def session_origin(ip: str, user_agent: str, factor: str) -> SessionOrigin:
-    """What the session a login finished with `factor` records: the client, its device, and `amr`."""
-    return SessionOrigin(ip, user_agent[:USER_AGENT_MAX], device_fingerprint(user_agent, ip), amr=("pwd", AMR[factor]))
+def amr_of(factor: str) -> tuple[str, ...]:
+    """The session's `amr` once `factor` has finished a password login."""
+    return ("pwd", AMR[factor])
+
+
+def session_origin(ip: str, user_agent: str, amr: tuple[str, ...]) -> SessionOrigin:
+    """What a new session records: the client, its device, and how the user proved who they are."""
+    return SessionOrigin(ip, user_agent[:USER_AGENT_MAX], device_fingerprint(user_agent, ip), amr=amr)
 
 
 def report(events: Recorder, answer: StoreAnswer, factor: str) -> str:

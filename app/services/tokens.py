@@ -37,6 +37,7 @@ class TokenPair:
     refresh_token: str
     refresh_expires_in: int
     user_id: str = ""
+    device_token: str = ""  # validate-otp with "remember_device": a token that skips the second factor
 
 
 @dataclass(frozen=True)

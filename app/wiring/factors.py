@@ -13,11 +13,13 @@ from app.services.events import Recorder
 from app.services.factors import FactorService
 from app.services.otp import OtpService
 from app.services.recovery_codes import RecoveryCodeHasher
+from app.services.remembered_devices import RememberedDevices
 from app.services.second_factor import SecondFactorService
 from app.services.secret_box import SecretBox
 from app.services.sign_in_alerts import SignInAlerts
 from app.services.tokens import TokenService
 from app.services.users import UserService
+from app.stores.devices import RedisDeviceStore
 from app.stores.keys import Keys
 from app.stores.otp import OtpLimits
 from app.stores.scripts import Scripts
@@ -28,6 +30,7 @@ from app.stores.second_step import RedisSecondStepStore
 class FactorServices:
     factors: FactorService
     second_factor: SecondFactorService
+    devices: RememberedDevices
 
 
 def build_factors(settings: Settings, *, keys: Keys, old_keys: tuple[Keys, ...], scripts: Scripts,
@@ -37,9 +40,13 @@ def build_factors(settings: Settings, *, keys: Keys, old_keys: tuple[Keys, ...],
     box = SecretBox(settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS)
     hasher = RecoveryCodeHasher([keys.hasher, *(old.hasher for old in old_keys)])
     steps = RedisSecondStepStore(keys, scripts, limits, totp.step_memory_seconds(), fallbacks=old_keys)
+    devices = RememberedDevices(store=RedisDeviceStore(keys, scripts, fallbacks=old_keys), tokens=tokens, clock=clock,
+                                events=events, alerts=alerts, days=settings.REMEMBER_DEVICE_DAYS)
     return FactorServices(
         factors=FactorService(records=records, users=users, box=box, hasher=hasher, steps=steps, clock=clock,
                               events=events, issuer=settings.SMS_SENDER_NAME),
         second_factor=SecondFactorService(otp=otp, store=steps, records=records, tokens=tokens, box=box,
-                                          hasher=hasher, clock=clock, events=events, alerts=alerts),
+                                          hasher=hasher, clock=clock, events=events, alerts=alerts,
+                                          devices=devices),
+        devices=devices,
     )

@@ -26,7 +26,12 @@ def test_no_plaintext_secrets_anywhere(app, flow, client, caplog, clock):
     totp_secret = factors["totp_secret"]
     codes = recovery_codes(flow, factors)
     assert answer(flow, flow.login(user), {"recovery_code": codes[0]}).status_code == 200
-    assert answer(flow, flow.login(user), {"otp": totp_code(totp_secret, clock), "factor": "totp"}).status_code == 200
+    remembered = answer(flow, flow.login(user), {"otp": totp_code(totp_secret, clock), "factor": "totp",
+                                                 "remember_device": True}).get_json()
+    device_token = remembered["device_token"]
+    on_device = client.post("/api/v1/login", json={"email": user["email"], "password": user["password"],
+                                                   "device_token": device_token}).get_json()
+    assert on_device["otp_required"] is False
     secrets = [
         user["password"],
         pre,
@@ -35,6 +40,9 @@ def test_no_plaintext_secrets_anywhere(app, flow, client, caplog, clock):
         refreshed["access_token"],
         refreshed["refresh_token"],
         totp_secret,
+        device_token,
+        on_device["access_token"],
+        on_device["refresh_token"],
         totp_secret.lower(),
         base64.b32decode(totp_secret).hex(),  # the secret's raw bytes, as a hex dump would show them
         *codes,

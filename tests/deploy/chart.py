@@ -75,6 +75,8 @@ CONFIG_SAMPLES: dict[str, str] = {
     "SMTP_TIMEOUT_SECONDS": "3",
     "REFRESH_REUSE_GRACE_SECONDS": "5",
     "NOTIFY_NEW_SIGN_IN": "false",
+    "REMEMBER_DEVICE_DAYS": "14",
+    "RECOVERY_CODES_LOW_AT": "2",
 }
 
 # Every setting of the app set through the chart's values (tests/deploy/test_chart.py

@@ -51,7 +51,7 @@ ENDPOINTS = [
     ("GET", "/readyz"),
 ]
 FIELDS = ["email", "password", "phone", "otp", "refresh_token", "current_password", "new_password", "factor",
-          "recovery_code", "code"]
+          "recovery_code", "code", "remember_device", "device_token"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 # What an HTTP server can hand over in a header value: latin-1 text without control characters.
@@ -85,6 +85,8 @@ FIELD_VALUES = {  # mostly strings (what the schema expects, so the value travel
     "recovery_code": weighted((2, st.from_regex(r"\A[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}\Z")),
                               (2, any_text), (1, json_value)),
     "code": weighted((2, any_text), (1, st.from_regex(r"\A[0-9]{6}\Z")), (1, json_value)),
+    "remember_device": weighted((2, st.booleans()), (1, json_value)),
+    "device_token": weighted((2, any_text), (1, json_value)),
     "current_password": weighted((3, any_text), (1, json_value)),
     "new_password": weighted((3, any_text), (1, json_value)),
 }
