@@ -26,13 +26,11 @@ from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
 from app.services.clock import Clock, SystemClock
 from app.services.events import Recorder
-from app.services.factors import FactorService
 from app.services.login import LoginService
 from app.services.notices import Mailer, Notices
 from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
-from app.services.second_factor import SecondFactorService
 from app.services.sessions import SessionService
 from app.services.sign_in_alerts import SignInAlerts
 from app.services.sms_text import SmsTexts
@@ -44,7 +42,7 @@ from app.stores.otp import OtpLimits, RedisOtpStore
 from app.stores.scripts import Scripts
 from app.stores.tokens import RedisTokenStore
 from app.wiring.email import build_email
-from app.wiring.factors import build_factors
+from app.wiring.factors import FactorService, SecondFactorService, build_factors
 from app.wiring.selfservice import build_selfservice
 
 EXTENSION_KEY = "otp_auth"
@@ -116,7 +114,8 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     throttle = RedisLoginThrottle(client=client, keys=keys, scripts=scripts,
                                   window=settings.LOGIN_FAILURE_WINDOW_SECONDS, limit=settings.LOGIN_MAX_FAILURES)
     factors = build_factors(settings, keys=keys, old_keys=old_keys, scripts=scripts, limits=limits, users=users,
-                            tokens=tokens, otp=otp, clock=clock, events=events, alerts=alerts)
+                            tokens=tokens, otp=otp, clock=clock, events=events, alerts=alerts,
+                            notices=channel.notices, run_later=after_response.run_later)
     login = LoginService(
         users=users,
         passwords=passwords,

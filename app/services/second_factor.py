@@ -13,6 +13,7 @@ from app.services.events import Recorder
 from app.services.otp import OtpService
 from app.services.ports import FactorRecords, SecondStepStore, SessionOrigin, StoreAnswer
 from app.services.recovery_codes import RecoveryCodeHasher
+from app.services.recovery_notices import RecoveryNotices
 from app.services.remembered_devices import RememberedDevices
 from app.services.secret_box import SealedSecretUnreadable, SecretBox
 from app.services.sign_in_alerts import SignInAlerts
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 class SecondFactorService:
     def __init__(self, *, otp: OtpService, store: SecondStepStore, records: FactorRecords, tokens: TokenService,
                  box: SecretBox, hasher: RecoveryCodeHasher, clock: Clock, events: Recorder,
-                 alerts: SignInAlerts, devices: RememberedDevices) -> None:
+                 alerts: SignInAlerts, devices: RememberedDevices, notices: RecoveryNotices) -> None:
         self._otp = otp
         self._store = store
         self._records = records
@@ -35,6 +36,7 @@ class SecondFactorService:
         self._events = events
         self._alerts = alerts
         self._devices = devices
+        self._notices = notices
 
     def verify(self, pre_token: str, factor: str, answer: str, client: tuple[str, str] = ("", ""),
                remember_device: bool = False) -> TokenPair:
@@ -75,11 +77,13 @@ class SecondFactorService:
         except BaseException:
             self._records.rollback()
             raise
-        if answer.status == "ok":
-            self._records.commit()
-        else:
+        if answer.status != "ok":
             self._records.rollback()
-        return self._outcome(answer, second_step.RECOVERY_CODE, minted, origin, now)
+            return self._outcome(answer, second_step.RECOVERY_CODE, minted, origin, now)
+        self._records.commit()
+        pair = self._outcome(answer, second_step.RECOVERY_CODE, minted, origin, now)
+        self._notices.code_used(pair.user_id, origin.ip, now)
+        return pair
 
     def _settle(self, pre_token: str, user_id: str, right: bool, step: int | None, now: float, minted: MintedPair,
                 origin: SessionOrigin) -> StoreAnswer:
