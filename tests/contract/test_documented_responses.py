@@ -197,7 +197,14 @@ def test_second_factors_match_the_document(client, clock):
     assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={
         "otp": pyotp.TOTP(secret).at(clock.now()), "factor": "totp"}))
     pre = bearer(client.post(LOGIN, json={"email": email, "password": PASSWORD}).get_json()["pre_otp_token"])
-    assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={"recovery_code": codes[0]}))
+    device = assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={
+        "recovery_code": codes[0], "remember_device": True}))["device_token"]
+    on_device = assert_documented(LOGIN, "post", client.post(LOGIN, json={
+        "email": email, "password": PASSWORD, "device_token": device}))
+    assert on_device["otp_required"] is False
+    unknown = assert_documented(LOGIN, "post", client.post(LOGIN, json={
+        "email": email, "password": PASSWORD, "device_token": "not-a-device"}))
+    assert unknown["otp_required"] is True
     assert_documented(TOTP, "delete", client.delete(TOTP, headers=access))
     for path, method in ((FACTORS, "get"), (TOTP, "post"), (TOTP, "delete"), (RECOVERY, "post")):
         response = client.open(path, method=method.upper(), headers=pre)
