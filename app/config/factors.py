@@ -8,7 +8,7 @@ from app.config.base import ConfigError, setting
 from app.config.core import CoreSettings
 from app.config.parsers import integer
 
-# The codes POST /api/v1/factors/recovery-codes makes (app/services/recovery_codes.py says the same).
+# The codes POST /api/v1/factors/recovery-codes makes (app/services/recovery_code_factor.py says the same).
 RECOVERY_CODES_PER_SET = 10
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, post_load, validate, validates, validates_schema
 
 from app.schemas.fields import StrictBoolean, StrictString, TrimmedEmail
-from app.services import recovery_codes, totp
+from app.services import recovery_code_factor, totp
 from app.services.passwords import PasswordPolicy
 from app.services.phones import PhonePolicy, PhoneRejected
 from app.services.second_step import RECOVERY_CODE, SMS, TOTP
@@ -92,7 +92,7 @@ class ValidateOtpSchema(Schema):
         elif code is not None:
             if "factor" in data:
                 errors["factor"] = ["A recovery code needs no factor; factor goes with otp."]
-            if recovery_codes.normalize(code) is None:
+            if recovery_code_factor.normalize(code) is None:
                 errors["recovery_code"] = ["Send a recovery code as it was given, like 7k3m9-q2x4c."]
         elif otp is not None:
             digits = totp.DIGITS if data.get("factor") == TOTP else self._otp_length

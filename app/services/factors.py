@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from app.models import User
 from app.problems import InvalidToken, ValidationFailed
-from app.services import recovery_codes, totp
+from app.services import recovery_code_factor, totp
 from app.services.clock import Clock, to_datetime
 from app.services.events import Recorder
 from app.services.phones import phone_hint
 from app.services.ports import FactorRecords, SecondStepStore
-from app.services.recovery_codes import RecoveryCodeHasher
+from app.services.recovery_code_factor import RecoveryCodeHasher
 from app.services.secret_box import SealedSecretUnreadable, SecretBox
 from app.services.users import UserService
 
@@ -79,7 +79,7 @@ class FactorService:
 
     def new_recovery_codes(self, user_id: str) -> list[str]:
         """Ten new codes, shown this once; the previous set stops working."""
-        codes = [recovery_codes.new_code() for _ in range(recovery_codes.COUNT)]
+        codes = [recovery_code_factor.new_code() for _ in range(recovery_code_factor.COUNT)]
         digests = [self._hasher.digest(user_id, code) for code in codes]
         self._records.replace_recovery_codes(user_id, digests, to_datetime(self._clock.now()))
         self._events.factor_changed("recovery_codes_created", user_id)

@@ -12,7 +12,7 @@ from app.services.clock import Clock, to_datetime
 from app.services.events import Recorder
 from app.services.otp import OtpService
 from app.services.ports import FactorRecords, SecondStepStore, SessionOrigin, StoreAnswer
-from app.services.recovery_codes import RecoveryCodeHasher
+from app.services.recovery_code_factor import RecoveryCodeHasher
 from app.services.recovery_notices import RecoveryNotices
 from app.services.remembered_devices import RememberedDevices
 from app.services.secret_box import SealedSecretUnreadable, SecretBox

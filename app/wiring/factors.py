@@ -13,7 +13,7 @@ from app.services.events import Recorder
 from app.services.factors import FactorService
 from app.services.notices import Notices
 from app.services.otp import OtpService
-from app.services.recovery_codes import RecoveryCodeHasher
+from app.services.recovery_code_factor import RecoveryCodeHasher
 from app.services.recovery_notices import RecoveryNotices
 from app.services.remembered_devices import RememberedDevices
 from app.services.second_factor import SecondFactorService

@@ -210,11 +210,11 @@ def test_argon2_memory_below_eight_kib_per_lane_is_refused() -> None:
 
 def test_second_factor_settings():
     from app.config.factors import RECOVERY_CODES_PER_SET
-    from app.services import recovery_codes
+    from app.services import recovery_code_factor
 
     defaults = Settings.from_env({})
     assert (defaults.REMEMBER_DEVICE_DAYS, defaults.RECOVERY_CODES_LOW_AT) == (30, 3)
-    assert RECOVERY_CODES_PER_SET == recovery_codes.COUNT
+    assert RECOVERY_CODES_PER_SET == recovery_code_factor.COUNT
     for name, value in (("REMEMBER_DEVICE_DAYS", "0"), ("REMEMBER_DEVICE_DAYS", "401"),
                         ("RECOVERY_CODES_LOW_AT", "10"), ("RECOVERY_CODES_LOW_AT", "-1")):
         with pytest.raises(ConfigError, match=name):
