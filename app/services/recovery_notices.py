@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from app.services.clock import isoformat_z, to_datetime
+from app.services.clock import readable_utc
 from app.services.notices import Notices
 from app.services.sign_in_alerts import RunLater
 from app.services.users import UserService
@@ -42,7 +42,6 @@ class RecoveryNotices:
             return
         left = self._codes.recovery_codes_left(user_id)
         template = LOW if left <= self._low_at else USED
-        when = isoformat_z(to_datetime(at)).replace("T", " ").replace("Z", " UTC")
-        sent = self._notices.email(user.email, template, user.locale, when=when, ip=ip or "unknown",
+        sent = self._notices.email(user.email, template, user.locale, when=readable_utc(at), ip=ip or "unknown",
                                    codes_left=str(left))
         log.info("recovery code notice", extra={"user_id": user_id, "template": template, "sent": sent})

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.static_site import StaticSite
 from tests.support.gunicorn import ROOT
 from tests.support.live_server import live_server  # noqa: F401 - a fixture, used by name
 from tests.support.servers import in_ci
@@ -38,3 +39,11 @@ def artifacts() -> Path:
     """test-artifacts/ (gitignored): screenshots a person can look at after the run."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def site() -> Iterator[StaticSite]:
+    """A second origin serving the reference web page (tests/browser/static_site.py)."""
+    site = StaticSite()
+    yield site
+    site.stop()

@@ -11,20 +11,12 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.static_site import StaticSite
 from tests.contract.spec import TEST_CODE, TEST_PHONE, TEST_PHONE_NUMBERS
 from tests.support.flow import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 SETUP_SCREENSHOT = "web-factors-setup.png"
 CODE_STEP_SCREENSHOT = "web-factors-code-step.png"
-
-
-@pytest.fixture
-def site():  # type: ignore[no-untyped-def]
-    site = StaticSite()
-    yield site
-    site.stop()
 
 
 def _log_in(page) -> None:  # type: ignore[no-untyped-def]

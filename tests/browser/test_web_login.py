@@ -7,20 +7,12 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.static_site import StaticSite
 from tests.contract.spec import TEST_CODE, TEST_PHONE, TEST_PHONE_NUMBERS
 from tests.support.flow import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 CODE_STEP_SCREENSHOT = "web-login-code-step.png"
 SIGNED_IN_SCREENSHOT = "web-login-signed-in.png"
-
-
-@pytest.fixture
-def site():  # type: ignore[no-untyped-def]
-    site = StaticSite()
-    yield site
-    site.stop()
 
 
 def _preflights(log: str) -> set[str]:
