@@ -34,11 +34,31 @@ def test_one_code_one_session(server, stack):
     assert set(tally) <= {"200", "401 otp_expired", "401 invalid_token"}, tally
 
 
-def test_one_refresh_token_one_new_pair(server, stack):
+def test_one_refresh_token_one_new_pair_without_a_grace(stack):
+    server = stack.gunicorn(workers=3, threads=4, REFRESH_REUSE_GRACE_SECONDS="0")
     pair = AuthFlow(HttpClient(server.url), stack.sms).signed_in()
     tally = race(server.url, CONTENDERS,
                  lambda c: c.post("/api/v1/token/refresh", json={"refresh_token": pair["refresh_token"]}))
     assert tally == {"200": 1, "401 invalid_token": CONTENDERS - 1}
+
+
+def test_refreshes_racing_inside_the_grace_all_get_a_pair_of_one_session(stack):
+    # A grace far longer than the race can take: the test does not depend on how fast the machine is.
+    server = stack.gunicorn(workers=3, threads=4, REFRESH_REUSE_GRACE_SECONDS="600")
+    flow = AuthFlow(HttpClient(server.url), stack.sms)
+    pair = flow.signed_in()
+    pairs: list[dict] = []
+
+    def refresh(client: HttpClient):  # type: ignore[no-untyped-def]
+        response = client.post("/api/v1/token/refresh", json={"refresh_token": pair["refresh_token"]})
+        if response.status_code == 200:
+            pairs.append(response.get_json())
+        return response
+
+    assert race(server.url, CONTENDERS, refresh) == {"200": CONTENDERS}
+    assert len({p["refresh_token"] for p in pairs}) == CONTENDERS
+    sessions = {flow.session_id(p["access_token"]) for p in pairs}
+    assert sessions == {flow.session_id(pair["access_token"])}
 
 
 def test_one_send_per_cooldown(server, stack):

@@ -146,7 +146,16 @@ def test_script_key_names_are_the_python_ones_around_the_id():
 def test_every_named_key_is_namespaced_with_the_prefix():
     names = keys(prefix="tenant-b:")
     named = [names.chain("s"), names.user_chains(USER_ID), names.user_disabled(USER_ID), names.sms_budget(1),
+             names.session("s"), names.user_devices(USER_ID), names.user_pre_tokens(USER_ID),
              names.sms_breaker("twilio"), names.sms_breaker_failures("twilio"), names.ip_limiter(),
              names.ip_sends(""), names.ip_sends("192.0.2.1")]
     assert all(name.startswith("tenant-b:") for name in named)
     assert len(set(named)) == len(named)
+
+
+def test_a_device_field_hides_the_network_and_differs_per_secret():
+    fingerprint = "Firefox on Linux|192.0.2.0/24"
+    field = keys().device(fingerprint)
+    assert re.fullmatch(r"[0-9a-f]{64}", field) and "192.0.2" not in field
+    assert field == keys().device(fingerprint) != keys(secret=SECRET + "!").device(fingerprint)
+    assert field != keys().device("Firefox on Linux|192.0.3.0/24")
