@@ -5,7 +5,9 @@
 # Serve:   docker run --rm -p 8080:8080 --env-file prod.env otp-auth:0.1.0
 
 # Pinned to a patch release (bump deliberately); both stages use the same base
-# so the virtualenv built in the first runs unchanged in the second.
+# so the virtualenv built in the first runs unchanged in the second. Another
+# base must be a Debian bookworm with python3 (3.11), python3-venv and
+# ca-certificates: the image test builds on such a stand-in (docs/deploy.md).
 ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
 
 # ---- Stage 1: build the dependencies into a virtualenv -----------------------
@@ -22,13 +24,14 @@ ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
 
-# Dependencies first, in their own layer: it is rebuilt only when
-# pyproject.toml changes, not on every source edit. Every dependency ships a
-# manylinux wheel, so no compiler or apt package is needed.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > requirements.txt \
-    && pip install --no-cache-dir --requirement requirements.txt
+# Dependencies first, in their own layer: it is rebuilt only when the lock
+# changes, not on every source edit. requirements.txt (`make lock`) pins every
+# package, transitive ones included, with the hashes of its files: each build
+# of a commit installs the same bits, and a file that differs from the one
+# locked is refused. Every dependency ships a manylinux wheel, so no compiler
+# or apt package is needed.
+COPY requirements.txt ./
+RUN pip install --no-cache-dir --require-hashes --no-deps --requirement requirements.txt
 
 # ---- Stage 2: the runtime image -----------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime

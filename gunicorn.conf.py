@@ -9,6 +9,8 @@ import os
 
 from app.observability.gunicorn_hooks import child_exit, on_starting  # noqa: F401 - gunicorn server hooks
 from app.observability.logs import gunicorn_logconfig_dict as _json_logconfig
+from app.server.master import when_ready  # noqa: F401 - gunicorn server hook: the development Redis
+from app.server.worker import buffering_worker as _buffering_worker
 
 
 def _env_int(name: str, default: int) -> int:
@@ -23,7 +25,10 @@ bind = "0.0.0.0:8080"  # noqa: S104 - the pod's own network namespace; the Servi
 # database waits release it, so a few threads per worker use a core well.
 workers = _env_int("GUNICORN_WORKERS", 2)
 threads = _env_int("GUNICORN_THREADS", 4)
-worker_class = "gthread"
+# gthread, except that each request is read whole by the event loop before a thread takes it:
+# a client that dribbles its request holds no thread, and one that has not sent it whole after
+# GUNICORN_REQUEST_READ_TIMEOUT seconds is answered 408 (app/server/worker.py, docs/security.md).
+worker_class = _buffering_worker(_env_int("GUNICORN_REQUEST_READ_TIMEOUT", 10))
 
 # A request that takes longer than this is stuck, not slow: the worker is recycled.
 timeout = _env_int("GUNICORN_TIMEOUT", 30)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import redis
 from flask import Flask, current_app
@@ -26,24 +27,26 @@ from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
 from app.services.clock import Clock, SystemClock
 from app.services.events import Recorder
+from app.services.factors import FactorService
 from app.services.login import LoginService
 from app.services.notices import Mailer, Notices
 from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
+from app.services.second_factor import SecondFactorService
 from app.services.sessions import SessionService
 from app.services.sign_in_alerts import SignInAlerts
 from app.services.sms_text import SmsTexts
-from app.services.tokens import TokenService, TokenTtls
+from app.services.tokens import TokenService
 from app.services.users import UserService
 from app.stores.keys import KeyedHasher, Keys
 from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import OtpLimits, RedisOtpStore
 from app.stores.scripts import Scripts
-from app.stores.tokens import RedisTokenStore
 from app.wiring.email import build_email
-from app.wiring.factors import FactorService, SecondFactorService, build_factors
+from app.wiring.factors import build_factors
 from app.wiring.selfservice import build_selfservice
+from app.wiring.tokens import build_tokens
 
 EXTENSION_KEY = "otp_auth"
 
@@ -87,13 +90,8 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     scripts = Scripts(client)
     passwords = Passwords(settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB, settings.ARGON2_PARALLELISM)
     users = UserService(session=db.session, passwords=passwords, events=events)
-    tokens = TokenService(
-        store=RedisTokenStore(client=client, keys=keys, scripts=scripts, fallbacks=old_keys),
-        clock=clock,
-        ttls=TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
-                       settings.REFRESH_TOKEN_TTL_SECONDS, settings.REFRESH_REUSE_GRACE_SECONDS),
-        events=events,
-    )
+    tokens = build_tokens(settings, client=client, keys=keys, old_keys=old_keys, scripts=scripts, clock=clock,
+                          events=events)
     texts = _sms_texts(settings)
     limits = _otp_limits(settings)
     after_response = AfterResponse()
@@ -196,4 +194,5 @@ def install(app: Flask, services: Services) -> None:
 
 
 def services() -> Services:
-    return current_app.extensions[EXTENSION_KEY]  # type: ignore[no-any-return]
+    # Flask's extensions dict holds Any; install() put the Services there.
+    return cast(Services, current_app.extensions[EXTENSION_KEY])

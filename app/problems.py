@@ -1,7 +1,7 @@
 """Every kind of error the service answers, and the exceptions that raise them.
 
 The one place a problem's `code`, `title` and `status` are spelled: services raise
-the exceptions below, and app/errors.py turns them (and werkzeug's own HTTP
+the exceptions below, and app/http/errors.py turns them (and werkzeug's own HTTP
 errors, and outages of Redis or the database) into RFC 9457 problem JSON.
 Clients branch on `code`, so a code, once published, is never renamed.
 """

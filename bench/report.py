@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bench import jwt_bench
 from bench.analysis import COST_TARGETS, baseline_a, capacity, find, levels, primary_runs, ratios
 from bench.servers import ROOT
 
@@ -135,8 +136,8 @@ def generated(results: dict[str, Any]) -> str:
              ["", "![throughput](img/bench-throughput.png)", "", "![latency](img/bench-latency.png)", "",
               "### Ratios and targets", ""], ratio_table(results), ["", "![ratios](img/bench-ratios.png)", "",
               "### Cost per request (counters)", ""], cost_table(results), ["", "### Scaling", ""],
-             scaling_table(results), ["", "![scaling](img/bench-scaling.png)", "", "### Capacity", ""],
-             capacity_text(results)]
+             scaling_table(results), ["", "![scaling](img/bench-scaling.png)"], jwt_bench.table(results),
+             ["", "### Capacity", ""], capacity_text(results)]
     return "\n".join(line for part in parts for line in part)
 
 

@@ -30,6 +30,7 @@ from bench.analysis import TARGETS
 from bench.argon2_capacity import capacity
 from bench.costs import cost_table
 from bench.endpoints import ARGON2_BOUND, LOADED
+from bench.jwt_bench import compare_formats, local_verification
 from bench.procstat import loadavg
 from bench.servers import ROOT, WorkerConfig, database
 from bench.session import Session
@@ -57,10 +58,11 @@ class Plan:
     scaling_seconds: float = 1.5
     argon2_seconds: float = 4.0
     cost_requests: int = 20
+    jwt: bool = True  # auth/check and /me with JWTs beside opaque tokens; local verification µs
 
 
 QUICK = Plan(seconds=1.5, warmup=0.3, fixed_concurrency=4, saturation_concurrency=8, endpoints=("auth-check",),
-             flow=False, scaling=(), argon2_seconds=0, cost_requests=0)
+             flow=False, scaling=(), argon2_seconds=0, cost_requests=0, jwt=False)
 
 
 def levels(plan: Plan, target: str) -> tuple[int, int]:
@@ -87,6 +89,8 @@ def _primary(session: Session, plan: Plan) -> dict[str, Any] | None:
                     session.load(baseline, "baseline-a", c, plan.seconds, plan.warmup, phase="between")
             if name == "login" and plan.argon2_seconds:
                 argon2 = capacity(session.fixtures.settings, plan.argon2_seconds)  # the servers idle meanwhile
+        if plan.jwt:
+            compare_formats(session, service, PRIMARY, plan.fixed_concurrency, plan.seconds, plan.warmup)
     return argon2
 
 
@@ -140,6 +144,8 @@ def run(plan: Plan, out: Path) -> dict[str, Any]:
                     results["runs"] = session.records
                     if argon2 is not None:
                         results["baseline_b"] = argon2
+                    if plan.jwt:
+                        results["jwt_local_verification"] = local_verification()
                     if plan.cost_requests:
                         results["costs"] = cost_table(session.fixtures, session.accounts, plan.cost_requests,
                                                       server_is_private=True)

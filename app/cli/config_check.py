@@ -13,7 +13,7 @@ from app.config import Settings
 from app.container import services
 
 # Any setting named like a credential, today's or a future one, is shown only as set/unset.
-_SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN|_KEY)$|PASSWORD")
+_SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN|_KEYS?)$|PASSWORD")
 
 
 def _without_password(url: str) -> str:
@@ -28,8 +28,8 @@ def _without_password(url: str) -> str:
 def _shown(name: str, value: object) -> str:
     if _SECRET_NAME.search(name):
         return f"set ({len(str(value))} characters)" if value else "unset"
-    if name == "TEST_PHONE_NUMBERS":  # their fixed codes are credentials too
-        return ", ".join(sorted(value)) if value else "-"  # type: ignore[call-overload]
+    if name == "TEST_PHONE_NUMBERS" and isinstance(value, dict):  # their fixed codes are credentials too
+        return ", ".join(sorted(value)) if value else "-"
     if isinstance(value, frozenset | tuple):
         return ", ".join(sorted(str(item) for item in value)) or "-"
     if isinstance(value, str) and "://" in value:

@@ -2,9 +2,9 @@
 
 `Settings` is one frozen dataclass composed of groups, one module each: `core`
 (environment, secrets, database, Redis, logging, HTTP edges), `auth` (codes,
-tokens, login, passwords), `sms`, `email` and `selfservice` (what a signed-in
-user is told). Every setting has a default or fails start-up with one line that
-names it. Tests build their own with
+tokens, login, passwords), `sms`, `tokens` (access-token format, JWT keys), `email` and
+`selfservice` (what a signed-in user is told). Every setting has a default or fails start-up with
+one line that names it. Tests build their own with
 `Settings.from_env({...})` or `settings.replace(...)`; nothing reads
 `os.environ` after start-up.
 
@@ -29,10 +29,11 @@ from app.config.email import EmailSettings
 from app.config.factors import FactorSettings
 from app.config.selfservice import SelfServiceSettings
 from app.config.sms import SmsSettings
+from app.config.tokens import TokenSettings
 
 __all__ = ["ConfigError", "Settings"]
 
 
 @dataclass(frozen=True)
-class Settings(FactorSettings, SelfServiceSettings, EmailSettings, SmsSettings, AuthSettings):
+class Settings(FactorSettings, SelfServiceSettings, EmailSettings, TokenSettings, SmsSettings, AuthSettings):
     """Every setting the service reads, typed. Field names match the env vars."""

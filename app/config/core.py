@@ -10,7 +10,7 @@ from app.config.base import ConfigError, Group, setting
 from app.config.parsers import choice, csv, integer, seconds, sentinels, text
 
 # Paths the service already serves; the web login page may not shadow them.
-_RESERVED_PATHS = ("/api", "/docs", "/openapi.yaml", "/healthz", "/readyz", "/metrics")
+_RESERVED_PATHS = ("/api", "/docs", "/openapi.yaml", "/healthz", "/readyz", "/metrics", "/.well-known")
 
 
 def web_path(env: Mapping[str, str], name: str, default: str) -> str:

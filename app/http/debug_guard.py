@@ -13,7 +13,7 @@ from app.config import Settings
 
 
 class ProductionFlask(Flask):
-    @property  # type: ignore[override]
+    @property
     def debug(self) -> bool:
         return False
 

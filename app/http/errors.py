@@ -12,7 +12,7 @@ import logging
 import redis
 import sqlalchemy.exc
 from flask import Flask, Response, g, json
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from app.problems import ApiError, Problem, ServiceUnavailable
 
@@ -64,8 +64,8 @@ def _from_http_exception(error: HTTPException) -> Response:
     detail = error.description or (problem.title if known else error.name)
     response = problem_response(ApiError(detail, retry_after=retry_after, problem=problem),
                                 status=status, title=None if known else error.name)
-    if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
-        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 

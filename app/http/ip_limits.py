@@ -42,14 +42,19 @@ def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> No
         key_func=get_remote_address,
         strategy="moving-window",
         storage_uri="redis://",
-        storage_options={"connection_pool": client.connection_pool},
+        # flask-limiter annotates storage_options as str | int values, yet hands them to the limits
+        # storage as keyword arguments, and its Redis storage takes a connection_pool.
+        storage_options={"connection_pool": client.connection_pool},  # type: ignore[dict-item]
         key_prefix=KeyNames(settings.REDIS_KEY_PREFIX).ip_limiter(),
         headers_enabled=False,
         on_breach=count_ip_limit_breach,
     )
     limiter.init_app(app)
     for endpoint, limit in ip_limits(settings).items():
-        app.view_functions[endpoint] = limiter.limit(limit, deduct_when=_served)(app.view_functions[endpoint])
+        # Flask types a view as sync or async; flask-limiter's decorator keeps whichever it gets,
+        # but mypy cannot carry that union through its ParamSpec signature.
+        limited = limiter.limit(limit, deduct_when=_served)(app.view_functions[endpoint])
+        app.view_functions[endpoint] = limited  # type: ignore[assignment]
     _skip_check_of_unlimited_requests(app, limiter)
     app.extensions[EXTENSION_KEY] = limiter
     app.register_error_handler(RateLimitExceeded, _too_many_requests)

@@ -39,6 +39,7 @@ def register_middleware(app: Flask, settings: Settings) -> None:
     app.session_interface = NoSessions()
     if settings.TRUSTED_PROXY_COUNT:
         # Exactly this many X-Forwarded-For hops are believed; anything further left is the client's word.
+        # Flask declares wsgi_app a method, yet replacing it is how its docs say to add WSGI middleware.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.TRUSTED_PROXY_COUNT)  # type: ignore[method-assign]
     app.before_request(_start_request)
     app.after_request(_finish_request)

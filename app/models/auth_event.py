@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime
 
 # SQLite only auto-numbers a column declared exactly INTEGER PRIMARY KEY.
@@ -17,7 +17,7 @@ _ID = BigInteger().with_variant(Integer(), "sqlite")
 USER_AGENT_MAX = 256
 
 
-class AuthEvent(db.Model):  # type: ignore[name-defined,misc]
+class AuthEvent(Model):
     __tablename__ = "auth_events"
     __table_args__ = (
         # "The last events of this user" walks this index backwards.

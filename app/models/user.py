@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utc_now
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(Model):
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -27,6 +28,10 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # BCP 47 tag chosen at signup (e.g. "pt-BR"); picks the language of the SMS texts.
     locale: Mapped[str | None] = mapped_column(String(35), nullable=True)
+
+    if TYPE_CHECKING:  # column properties app/models/factors.py adds once the factor tables exist
+        totp_enabled: Mapped[bool]
+        recovery_codes_left: Mapped[int]
 
     def __repr__(self) -> str:  # never includes the hash
         return f"<User {self.id}>"

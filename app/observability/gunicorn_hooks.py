@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Protocol
 
 from prometheus_client import multiprocess
 
 _DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+class _Worker(Protocol):
+    """What child_exit reads of gunicorn's worker (gunicorn ships no type hints)."""
+
+    pid: int
 
 
 def on_starting(server: object) -> None:
@@ -28,7 +35,7 @@ def on_starting(server: object) -> None:
         stale.unlink(missing_ok=True)
 
 
-def child_exit(server: object, worker: object) -> None:
+def child_exit(server: object, worker: _Worker) -> None:
     """In the master, when a worker exits: drop its live gauges (its counters stay counted)."""
     if os.environ.get(_DIR_VARIABLE):
-        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+        multiprocess.mark_process_dead(worker.pid)

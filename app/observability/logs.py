@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TextIO
+from typing import TextIO, TypedDict
 
 from flask import g, has_request_context
 from pythonjsonlogger.json import JsonFormatter
@@ -17,17 +17,27 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-_FORMAT = {
+class _JsonFormat(TypedDict):
+    """JsonFormatter's keyword arguments, shared by the app's handler and gunicorn's."""
+
+    fmt: str
+    rename_fields: dict[str, str]
+    datefmt: str
+
+
+_FORMAT: _JsonFormat = {
     "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
     "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
     "datefmt": "%Y-%m-%dT%H:%M:%S%z",
 }
+# The name of the handler configure_logging installs: a second call replaces it rather than adding one.
+_HANDLER_NAME = "otp_auth.json"
 
 
 def json_handler(stream: TextIO) -> logging.Handler:
     """A handler writing one JSON object a line, with the request id of the line's request."""
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter(**_FORMAT))  # type: ignore[arg-type]
+    handler.setFormatter(JsonFormatter(**_FORMAT))
     handler.addFilter(RequestIdFilter())
     return handler
 
@@ -56,8 +66,8 @@ def configure_logging(level: str) -> None:
     handler = json_handler(sys.stderr)
     root = logging.getLogger()
     # Replace, not add: create_app may run more than once in a process (tests, CLI).
-    for old in [h for h in root.handlers if getattr(h, "_otp_auth", False)]:
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
         root.removeHandler(old)
-    handler._otp_auth = True  # type: ignore[attr-defined]
+    handler.set_name(_HANDLER_NAME)
     root.addHandler(handler)
     root.setLevel(level)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
 
 import redis
 from sqlalchemy import Engine, text
@@ -31,7 +32,7 @@ class Readiness:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
 
-        futures = {"database": _pool.submit(database), "redis": _pool.submit(self._redis.ping)}
+        futures: dict[str, Future[Any]] = {"database": _pool.submit(database), "redis": _pool.submit(self._redis.ping)}
         deadline = time.monotonic() + CHECK_TIMEOUT_SECONDS
         results = {name: _outcome(future, deadline) for name, future in futures.items()}
         for name, result in results.items():
@@ -39,7 +40,7 @@ class Readiness:
         return results
 
 
-def _outcome(future, deadline: float) -> str:  # type: ignore[no-untyped-def]
+def _outcome(future: Future[Any], deadline: float) -> str:
     try:
         future.result(timeout=max(0.0, deadline - time.monotonic()))
     except FutureTimeout:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session, scoped_session
 
@@ -21,7 +22,8 @@ class UnknownUser(LookupError):
 
 
 class AdminService:
-    def __init__(self, *, session: Session | scoped_session[Session], users: UserService, tokens: TokenService,
+    # scoped_session[Any]: Flask-SQLAlchemy's db.session is scoped over its own Session subclass.
+    def __init__(self, *, session: Session | scoped_session[Any], users: UserService, tokens: TokenService,
                  sessions: SessionService, erasure: AccountErasure, audit: AuditHistory, events: Recorder,
                  clock: Clock) -> None:
         self._session = session

@@ -6,9 +6,9 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, Table, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 
@@ -17,7 +17,8 @@ from app.models.auth_event import USER_AGENT_MAX
 from app.services.clock import Clock, to_datetime
 
 log = logging.getLogger(__name__)
-_INSERT = AuthEvent.__table__.insert()
+# SQLAlchemy types a model's __table__ as a FromClause; a declarative model's is its Table.
+_INSERT = cast(Table, AuthEvent.__table__).insert()
 
 
 def _uuid(user_id: str | uuid.UUID | None) -> uuid.UUID | None:
@@ -30,7 +31,8 @@ def _uuid(user_id: str | uuid.UUID | None) -> uuid.UUID | None:
 
 
 class AuditTrail:
-    def __init__(self, session: Session | scoped_session[Session], clock: Clock,
+    # scoped_session[Any]: Flask-SQLAlchemy's db.session is scoped over its own Session subclass.
+    def __init__(self, session: Session | scoped_session[Any], clock: Clock,
                  on_write_failure: Callable[[], None] = lambda: None) -> None:
         self._session = session
         self._clock = clock
@@ -88,7 +90,8 @@ class AuditTrail:
         """Deletes the events older than `before`; returns how many went."""
         result = self._session.execute(delete(AuthEvent).where(AuthEvent.created_at < before))
         self._session.commit()
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        # SQLAlchemy types execute() as Result; a DELETE's is a CursorResult, which has the rowcount.
+        return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
 def _scrubbed(value: Any, needles: list[str]) -> Any:

@@ -40,9 +40,11 @@ class BreachedPasswords:
             )
         except requests.RequestException as error:
             # The exception text would carry the URL (and so the prefix): log its type only.
-            return _unavailable(type(error).__name__)
+            _unavailable(type(error).__name__)
+            return None
         if response.status_code != 200:
-            return _unavailable(f"HTTP {response.status_code}")
+            _unavailable(f"HTTP {response.status_code}")
+            return None
         return _holds(response.text, suffix)
 
 

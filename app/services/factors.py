@@ -10,8 +10,8 @@ from app.problems import InvalidToken, ValidationFailed
 from app.services import recovery_code_factor, totp
 from app.services.clock import Clock, to_datetime
 from app.services.events import Recorder
+from app.services.factor_ports import FactorRecords, SecondStepStore
 from app.services.phones import phone_hint
-from app.services.ports import FactorRecords, SecondStepStore
 from app.services.recovery_code_factor import RecoveryCodeHasher
 from app.services.secret_box import SealedSecretUnreadable, SecretBox
 from app.services.users import UserService

@@ -112,17 +112,17 @@ class OtpService:
     def verify(self, pre_token: str, code: str, ip: str = "", user_agent: str = "") -> TokenPair:
         """Spends the pre-OTP token and the code for a new session, recorded with the client's
         address and user agent, or counts a wrong guess."""
-        minted, now = self._tokens.mint_pair(), self._clock.now()
-        origin = second_step.session_origin(ip, user_agent, second_step.amr_of(second_step.SMS))
+        minted, now = self._tokens.mint_pair(amr=second_step.amr_of(second_step.SMS)), self._clock.now()
+        origin = second_step.session_origin(ip, user_agent, minted.amr)
         answer = self._store.verify(
             pre_token, code, now, secrets.token_hex(8), minted.session_id,
-            minted.access_token, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at, origin,
+            minted.access_ref, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at, origin,
         )
         user_id = second_step.report(self._events, answer, second_step.SMS)
         if answer.status == "ok":
             if answer.values[0] == "1":  # a device and network this account has not signed in from lately
                 self._alerts.new_device(user_id, origin, now)
-            return minted.as_pair(user_id, self._tokens.ttls)
+            return self._tokens.issue(minted, user_id)
         raise second_step.refusal(answer)
 
 

@@ -8,6 +8,7 @@ nothing here knows about Redis, SQLAlchemy or Flask.
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,7 +36,20 @@ class TokenRecord:
     kind: str
     user_id: str
     expires_at: float
-    session_id: str = ""  # the refresh chain of an access or refresh token; "" for a pre-OTP token
+    session_id: str = ""
+    amr: tuple[str, ...] = ()  # how the session was signed in (RFC 8176 values), e.g. ("pwd", "sms")
+
+
+@dataclass(frozen=True)
+class Jti:
+    """A JWT access token's id. Its record is filed under a keyed hash of this, apart from
+    opaque tokens, so a jti read out of a JWT is never itself a bearer token."""
+
+    value: str
+
+
+# What an access token's record is filed under: the opaque token itself, or a JWT's jti.
+AccessRef = str | Jti
 
 
 @dataclass(frozen=True)
@@ -73,42 +87,8 @@ class OtpStore(Protocol):
     def finish_send(self, raw_token: str, member: str, delivered: bool) -> None: ...
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
-               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float,
+               new_access: AccessRef, new_refresh: str, access_exp: float, refresh_exp: float,
                origin: SessionOrigin) -> StoreAnswer: ...
-
-
-class SecondStepStore(Protocol):
-    """Answers judged outside Redis (authenticator app, recovery code), settled under the login's
-    and the account's counters, which SMS codes share (SecondFactorService)."""
-
-    def settle(self, raw_token: str, user_id: str, right: bool, step: int | None, now: float, member: str,
-               session_id: str, new_access: str, new_refresh: str, access_exp: float, refresh_exp: float,
-               origin: SessionOrigin) -> StoreAnswer: ...
-
-    def remember_step(self, user_id: str, step: int) -> bool: ...
-
-
-class FactorRecords(Protocol):
-    """An account's authenticator app and recovery codes, in the database (FactorService)."""
-
-    def sealed_totp(self, user_id: str) -> tuple[str | None, str | None]: ...  # (confirmed, pending), sealed
-
-    def save_pending_totp(self, user_id: str, sealed: str) -> None: ...
-
-    def confirm_totp(self, user_id: str, sealed: str, at: datetime) -> None: ...
-
-    def reseal_totp(self, user_id: str, sealed: str) -> None: ...
-
-    def remove_totp(self, user_id: str) -> bool: ...
-
-    def replace_recovery_codes(self, user_id: str, digests: list[str], at: datetime) -> None: ...
-
-    # Marks an unused code among the digests used, uncommitted (commit or rollback next); True if one was.
-    def spend_recovery_code(self, user_id: str, candidates: list[str], at: datetime) -> bool: ...
-
-    def commit(self) -> None: ...
-
-    def rollback(self) -> None: ...
 
 
 class TokenStore(Protocol):
@@ -117,12 +97,12 @@ class TokenStore(Protocol):
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
                    fixed_code: str | None = None, locale: str | None = None, first_login: bool = False) -> None: ...
 
-    def get(self, raw_token: str) -> TokenRecord | None: ...
+    def get(self, token: AccessRef) -> TokenRecord | None: ...
 
-    def rotate_refresh(self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float,
-                       refresh_exp: float, grace: float = 0) -> tuple[str, str]: ...
+    def rotate_refresh(self, raw_refresh: str, new_access: AccessRef, new_refresh: str, now: float,
+                       access_exp: float, refresh_exp: float, grace: float = 0) -> StoreAnswer: ...
 
-    def revoke_chain_of(self, raw_access: str, now: float) -> str | None: ...
+    def revoke_chain_of(self, access: AccessRef, now: float) -> str | None: ...
 
     def block_user(self, user_id: str, seconds: int) -> None: ...
 
@@ -132,19 +112,19 @@ class TokenStore(Protocol):
 class SessionStore(Protocol):
     """A user's sessions (SessionService)."""
 
-    def list(self, user_id: str, now: float) -> list[SessionRecord]: ...
+    def list(self, user_id: str, now: float) -> builtins.list[SessionRecord]: ...
 
     def end(self, user_id: str, session_id: str, now: float) -> bool:
         """Ends one live session of the user; False when it is not one (unknown, another's, ended)."""
 
-    def end_all(self, user_id: str, keep: str = "") -> list[str]:
+    def end_all(self, user_id: str, keep: str = "") -> builtins.list[str]:
         """Ends every session of the user but `keep`, and their logins in progress; returns the ids ended."""
 
 
 class AccountRecords(Protocol):
     """Everything Redis holds about an account (AccountErasure)."""
 
-    def purge(self, user_id: str, email: str, phone: str) -> list[str]:
+    def purge(self, user_id: str, email: str, phone: str) -> builtins.list[str]:
         """Deletes every record of the account: sessions and tokens, logins in progress, and the
         counters named by its id, email or phone. Returns the ids of the sessions it ended."""
 
@@ -181,7 +161,7 @@ class AuditSink(Protocol):
 class AuditHistory(Protocol):
     """Reading and pruning the audit rows (AdminService)."""
 
-    def latest(self, user_id: str | uuid.UUID, limit: int) -> list[AuthEvent]: ...
+    def latest(self, user_id: str | uuid.UUID, limit: int) -> builtins.list[AuthEvent]: ...
 
     def purge(self, before: datetime) -> int: ...
 

@@ -12,11 +12,12 @@ import uuid
 from typing import Protocol
 
 from app.services import second_step
+from app.services.access_tokens import new_token
 from app.services.clock import Clock
 from app.services.events import Recorder
-from app.services.ports import SessionOrigin, StoreAnswer
+from app.services.ports import AccessRef, SessionOrigin, StoreAnswer
 from app.services.sign_in_alerts import SignInAlerts
-from app.services.tokens import TokenPair, TokenService, new_token
+from app.services.tokens import TokenPair, TokenService
 
 DAY = 86400
 # The session of a login finished by a remembered device: the password, and the device's token.
@@ -27,8 +28,8 @@ class DeviceStore(Protocol):
     def remember(self, raw_token: str, user_id: str, session_id: str, now: float, expires_at: float,
                  origin: SessionOrigin) -> None: ...
 
-    def sign_in(self, raw_token: str, user_id: str, now: float, session_id: str, new_access: str, new_refresh: str,
-                access_exp: float, refresh_exp: float, origin: SessionOrigin) -> StoreAnswer: ...
+    def sign_in(self, raw_token: str, user_id: str, now: float, session_id: str, new_access: AccessRef,
+                new_refresh: str, access_exp: float, refresh_exp: float, origin: SessionOrigin) -> StoreAnswer: ...
 
 
 class RememberedDevices:
@@ -51,9 +52,9 @@ class RememberedDevices:
     def sign_in(self, device_token: str, user_id: str, ip: str, user_agent: str) -> TokenPair | None:
         """A session for a login whose password was right, when `device_token` is this user's live
         device token; None when it is not (unknown, another's, expired or forgotten)."""
-        minted, now = self._tokens.mint_pair(), self._clock.now()
-        origin = second_step.session_origin(ip, user_agent, DEVICE_AMR)
-        answer = self._store.sign_in(device_token, user_id, now, minted.session_id, minted.access_token,
+        minted, now = self._tokens.mint_pair(amr=DEVICE_AMR), self._clock.now()
+        origin = second_step.session_origin(ip, user_agent, minted.amr)
+        answer = self._store.sign_in(device_token, user_id, now, minted.session_id, minted.access_ref,
                                      minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at, origin)
         if answer.status != "ok":
             self._events.write("device_refused", user_id)
@@ -61,4 +62,4 @@ class RememberedDevices:
         self._events.write("device_sign_in", user_id)
         if answer.values[0] == "1":
             self._alerts.new_device(user_id, origin, now)
-        return minted.as_pair(user_id, self._tokens.ttls)
+        return self._tokens.issue(minted, user_id)

@@ -10,8 +10,9 @@ from dataclasses import replace
 from app.services import second_step, totp
 from app.services.clock import Clock, to_datetime
 from app.services.events import Recorder
+from app.services.factor_ports import FactorRecords, SecondStepStore
 from app.services.otp import OtpService
-from app.services.ports import FactorRecords, SecondStepStore, SessionOrigin, StoreAnswer
+from app.services.ports import SessionOrigin, StoreAnswer
 from app.services.recovery_code_factor import RecoveryCodeHasher
 from app.services.recovery_notices import RecoveryNotices
 from app.services.remembered_devices import RememberedDevices
@@ -60,14 +61,14 @@ class SecondFactorService:
         secret = self._totp_secret(user_id)
         # An account without an app gets the answer a wrong code gets, and pays for it the same.
         step = totp.matching_step(secret, code, now) if secret else None
-        minted = self._tokens.mint_pair()
+        minted = self._tokens.mint_pair(amr=origin.amr)
         answer = self._settle(pre_token, user_id, step is not None, step, now, minted, origin)
         return self._outcome(answer, second_step.TOTP, minted, origin, now)
 
     def _verify_recovery_code(self, pre_token: str, code: str, origin: SessionOrigin) -> TokenPair:
         user_id = self._tokens.pre_otp_user(pre_token)
         now = self._clock.now()
-        minted = self._tokens.mint_pair()
+        minted = self._tokens.mint_pair(amr=origin.amr)
         try:
             # The code is marked used first, uncommitted: of concurrent spenders the database lets one
             # through; it is committed only when Redis accepts the login, else given back.
@@ -88,7 +89,7 @@ class SecondFactorService:
     def _settle(self, pre_token: str, user_id: str, right: bool, step: int | None, now: float, minted: MintedPair,
                 origin: SessionOrigin) -> StoreAnswer:
         return self._store.settle(pre_token, user_id, right, step, now, secrets.token_hex(8), minted.session_id,
-                                  minted.access_token, minted.refresh_token, minted.access_expires_at,
+                                  minted.access_ref, minted.refresh_token, minted.access_expires_at,
                                   minted.refresh_expires_at, origin)
 
     def _outcome(self, answer: StoreAnswer, factor: str, minted: MintedPair, origin: SessionOrigin,
@@ -98,7 +99,7 @@ class SecondFactorService:
             raise second_step.refusal(answer)
         if answer.values[0] == "1":  # a device and network this account has not signed in from lately
             self._alerts.new_device(user_id, origin, now)
-        return minted.as_pair(user_id, self._tokens.ttls)
+        return self._tokens.issue(minted, user_id)
 
     def _totp_secret(self, user_id: str) -> str | None:
         sealed, _ = self._records.sealed_totp(user_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from app.problems import NotFound
 from app.services.clock import Clock
 from app.services.events import Recorder
@@ -33,12 +35,12 @@ class SessionService:
         claims = self._tokens.access_claims(raw_access)
         return len(self.end_all(claims.user_id, "user", keep=claims.session_id))
 
-    def end_all(self, user_id: str, by: str, keep: str = "") -> list[str]:
+    def end_all(self, user_id: str, by: str, keep: str = "") -> builtins.list[str]:
         """Ends every session of the user but `keep`, and their logins in progress; `by` names who ended them."""
         ended = self._store.end_all(user_id, keep)
         self._events.sessions_ended(user_id, by, ended)
         return ended
 
-    def of_user(self, user_id: str) -> list[SessionRecord]:
+    def of_user(self, user_id: str) -> builtins.list[SessionRecord]:
         """A user's live sessions, newest first."""
         return self._store.list(user_id, self._clock.now())

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import uuid
 from dataclasses import dataclass
 
 from app.problems import InvalidToken
+from app.services.access_tokens import AccessTokens, new_token
 from app.services.clock import Clock
 from app.services.events import Recorder
-from app.services.ports import TokenRecord, TokenStore
+from app.services.ports import AccessRef, TokenRecord, TokenStore
 
 log = logging.getLogger(__name__)
 
-
-def new_token() -> str:
-    """An opaque token: 256 bits from the OS CSPRNG, URL-safe."""
-    return secrets.token_urlsafe(32)
+# How a session signed in (RFC 8176 `amr`): a password, then a code by SMS. Records made before
+# amr was stored carry none and mean this too.
+SIGN_IN_AMR = ("pwd", "sms")
 
 
 @dataclass(frozen=True)
@@ -42,24 +41,35 @@ class TokenPair:
 
 @dataclass(frozen=True)
 class MintedPair:
-    """A pair made ready before the atomic step that stores it."""
+    """A pair made ready before the atomic step that stores it; the access token itself is made
+    after it (`TokenService.issue`), when the session's user is known."""
 
     session_id: str
-    access_token: str
+    access_ref: AccessRef
     refresh_token: str
+    issued_at: float
     access_expires_at: float
     refresh_expires_at: float
+    amr: tuple[str, ...] = SIGN_IN_AMR
 
-    def as_pair(self, user_id: str, ttls: TokenTtls) -> TokenPair:
-        return TokenPair(self.access_token, ttls.access, self.refresh_token, ttls.refresh, user_id)
+
+@dataclass(frozen=True)
+class Checked:
+    """An access token that passed /auth/check: its user, and the JWT to forward upstream, if any."""
+
+    user_id: str
+    forwarded_jwt: str | None = None
 
 
 class TokenService:
-    def __init__(self, *, store: TokenStore, clock: Clock, ttls: TokenTtls, events: Recorder) -> None:
+    def __init__(self, *, store: TokenStore, clock: Clock, ttls: TokenTtls, events: Recorder,
+                 access: AccessTokens | None = None, forward_jwt: bool = False) -> None:
         self._store = store
         self._clock = clock
         self.ttls = ttls
         self._events = events
+        self._access = access or AccessTokens(codec=None, issue_jwt=False, forward_ttl=0, now=clock.now)
+        self._forward_jwt = forward_jwt
 
     def issue_pre_otp(self, user_id: str, phone: str, fixed_code: str | None = None,
                       locale: str | None = None, first_login: bool = False) -> str:
@@ -70,20 +80,22 @@ class TokenService:
                                first_login)
         return token
 
-    def mint_pair(self, session_id: str | None = None) -> MintedPair:
+    def mint_pair(self, session_id: str | None = None, amr: tuple[str, ...] = SIGN_IN_AMR) -> MintedPair:
         now = self._clock.now()
-        return MintedPair(
-            session_id or uuid.uuid4().hex,
-            new_token(),
-            new_token(),
-            now + self.ttls.access,
-            now + self.ttls.refresh,
-        )
+        return MintedPair(session_id or uuid.uuid4().hex, self._access.new_ref(), new_token(), now,
+                          now + self.ttls.access, now + self.ttls.refresh, amr)
+
+    def issue(self, minted: MintedPair, user_id: str, session_id: str | None = None,
+              amr: tuple[str, ...] | None = None) -> TokenPair:
+        """The pair its holder gets, once the atomic step has stored `minted` for `user_id`."""
+        access = self._access.token_for(minted.access_ref, user_id, session_id or minted.session_id,
+                                        amr or minted.amr, minted.issued_at, minted.access_expires_at)
+        return TokenPair(access, self.ttls.access, minted.refresh_token, self.ttls.refresh, user_id)
 
     def access_claims(self, raw_token: str) -> TokenRecord:
-        """The live access token's record, or InvalidToken (unknown, expired, wrong kind)."""
-        record = self._store.get(raw_token)
-        if record is None or record.kind != "access" or record.expires_at <= self._clock.now():
+        """The live access token's record, or InvalidToken (unknown, expired, wrong kind, bad JWT)."""
+        record = self._live_access(raw_token)
+        if record is None:
             raise InvalidToken("Send a valid access token: Authorization: Bearer <access_token>.")
         self._events.identify(record.user_id)
         return record
@@ -96,25 +108,48 @@ class TokenService:
         self._events.identify(record.user_id)
         return record.user_id
 
+    def _live_access(self, raw_token: str) -> TokenRecord | None:
+        found = self._access.ref_of(raw_token)
+        if found is None:
+            return None
+        ref, jwt_user = found
+        record = self._store.get(ref)
+        if record is None or record.kind != "access" or record.expires_at <= self._clock.now():
+            return None
+        # A JWT names its user; the record it points at always agrees unless a signing key leaked.
+        return record if jwt_user in (None, record.user_id) else None
+
+    def check(self, raw_token: str) -> Checked:
+        """/auth/check: the token's user and, with AUTH_CHECK_FORWARD_JWT, a short-lived JWT for upstream."""
+        record = self.access_claims(raw_token)
+        if not self._forward_jwt:
+            return Checked(record.user_id)
+        return Checked(record.user_id, self._access.forwarded(record, record.amr or SIGN_IN_AMR))
+
+    def jwks(self) -> dict[str, list[dict[str, object]]]:
+        return self._access.jwks()
+
     def refresh(self, raw_refresh: str) -> TokenPair:
         minted = self.mint_pair()
-        status, user_id = self._store.rotate_refresh(
-            raw_refresh, minted.access_token, minted.refresh_token, self._clock.now(),
+        answer = self._store.rotate_refresh(
+            raw_refresh, minted.access_ref, minted.refresh_token, self._clock.now(),
             minted.access_expires_at, minted.refresh_expires_at, self.ttls.refresh_grace,
         )
-        if status == "reused":
+        if answer.status == "reused":
             # Someone holds a copy of a spent token: the whole chain is now revoked.
-            log.warning("refresh token reuse detected; session revoked", extra={"user_id": user_id})
-            self._events.token_refreshed("reused", user_id)
+            log.warning("refresh token reuse detected; session revoked", extra={"user_id": answer.value})
+            self._events.token_refreshed("reused", answer.value)
             raise InvalidToken("This refresh token was already used; the session has been revoked. Log in again.")
-        if status not in ("ok", "grace"):
+        if answer.status not in ("ok", "grace"):
             self._events.token_refreshed("invalid")
             raise InvalidToken("Send a valid refresh token.")
-        self._events.token_refreshed(status, user_id)
-        return minted.as_pair(user_id, self.ttls)
+        user_id, session_id, amr = answer.values
+        self._events.token_refreshed(answer.status, user_id)
+        return self.issue(minted, user_id, session_id, tuple(amr.split()) or SIGN_IN_AMR)
 
     def logout(self, raw_access: str) -> str:
-        user_id = self._store.revoke_chain_of(raw_access, self._clock.now())
+        found = self._access.ref_of(raw_access)
+        user_id = self._store.revoke_chain_of(found[0], self._clock.now()) if found else None
         if user_id is None:
             raise InvalidToken("Send a valid access token: Authorization: Bearer <access_token>.")
         self._events.logout(user_id)

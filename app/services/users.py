@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +21,8 @@ def normalize_email(email: str) -> str:
 
 
 class UserService:
-    def __init__(self, *, session: Session | scoped_session[Session], passwords: Passwords, events: Recorder) -> None:
+    # scoped_session[Any]: Flask-SQLAlchemy's db.session is scoped over its own Session subclass.
+    def __init__(self, *, session: Session | scoped_session[Any], passwords: Passwords, events: Recorder) -> None:
         self._session = session
         self._passwords = passwords
         self._events = events

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services.ports import SessionOrigin, StoreAnswer
+from app.services.ports import AccessRef, SessionOrigin, StoreAnswer
 from app.stores.keys import Keys, first_hit
 from app.stores.otp import session_args
 from app.stores.scripts import Scripts, as_text
@@ -21,8 +21,8 @@ class RedisDeviceStore:
             args=[user_id, session_id, repr(now), repr(expires_at), origin.ip, origin.user_agent,
                   ",".join(origin.amr), *self._keys.script_names()])
 
-    def sign_in(self, raw_token: str, user_id: str, now: float, session_id: str, new_access: str, new_refresh: str,
-                access_exp: float, refresh_exp: float, origin: SessionOrigin) -> StoreAnswer:
+    def sign_in(self, raw_token: str, user_id: str, now: float, session_id: str, new_access: AccessRef,
+                new_refresh: str, access_exp: float, refresh_exp: float, origin: SessionOrigin) -> StoreAnswer:
         """'ok' carries ('1' for a device new to the account else '0', user id); else 'no_device'."""
         new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
         args = [repr(now), user_id, session_id, repr(access_exp), repr(refresh_exp),

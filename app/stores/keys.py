@@ -13,6 +13,8 @@ import hmac
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from app.services.ports import AccessRef, Jti
+
 T = TypeVar("T")
 
 
@@ -115,8 +117,12 @@ class Keys(KeyNames):
         """The keyed hash behind these names, for values stored elsewhere (recovery codes in the database)."""
         return self._hasher
 
-    def token(self, raw_token: str) -> str:
-        return f"{self.prefix}tok:{self._hasher.digest('token', raw_token)}"
+    def token(self, token: AccessRef) -> str:
+        """A token's record: under the keyed hash of the token itself, or of a JWT's jti, hashed
+        for a purpose of its own so that no presented string can name a JWT's record."""
+        if isinstance(token, Jti):
+            return f"{self.prefix}tok:{self._hasher.digest('jti', token.value)}"
+        return f"{self.prefix}tok:{self._hasher.digest('token', token)}"
 
     def login_failures(self, email: str) -> str:
         return f"{self.prefix}loginfail:{self._hasher.digest('email', email)}"

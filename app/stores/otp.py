@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
-from app.services.ports import SessionOrigin, StoreAnswer
+from app.services.ports import AccessRef, SessionOrigin, StoreAnswer
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
@@ -53,13 +54,14 @@ class RedisOtpStore:
 
         def attempt(keys: Keys) -> list[bytes]:
             token_key = keys.token(raw_token)
-            return self._scripts.send_reserve(  # type: ignore[no-any-return]
+            # redis-py types a script's reply Any; this one is a list of bulk strings.
+            return cast("list[bytes]", self._scripts.send_reserve(
                 keys=[token_key, budget_key, ip_key],
                 args=[repr(now), keys.otp_digest(token_key, code), repr(code_expires_at), lim.resend_cooldown,
                       lim.max_sends_per_login, lim.max_sends_per_phone_per_hour, lim.account_max_failures,
                       lim.account_window, lim.max_attempts, member, lim.sms_max_per_hour, repr(hour_left),
                       math.ceil(hour_left) + 60, ip_limit, lim.sends_per_ip_window],
-            )
+            ))
 
         return _answer(first_hit(self._keysets, attempt, found))
 
@@ -74,7 +76,7 @@ class RedisOtpStore:
         )
 
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
-               new_access: str, new_refresh: str, access_exp: float, refresh_exp: float,
+               new_access: AccessRef, new_refresh: str, access_exp: float, refresh_exp: float,
                origin: SessionOrigin) -> StoreAnswer:
         """'ok' carries ('1' if the device is new to the account else '0', user id); the pre-OTP
         token is spent, the pair minted and the session recorded with `origin`."""
@@ -84,13 +86,13 @@ class RedisOtpStore:
 
         def attempt(keys: Keys) -> list[bytes]:
             token_key = keys.token(raw_token)
-            return self._scripts.otp_verify(  # type: ignore[no-any-return]
+            return cast("list[bytes]", self._scripts.otp_verify(
                 keys=[token_key, *new_keys],
                 args=[repr(now), keys.otp_digest(token_key, code), lim.max_attempts, lim.account_max_failures,
                       lim.account_window, member, session_id, repr(access_exp), repr(refresh_exp),
                       *session_args(self._keys, origin),
                       *self._keys.script_names()],
-            )
+            ))
 
         return _answer(first_hit(self._keysets, attempt, found))
 

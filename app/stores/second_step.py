@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services.ports import SessionOrigin, StoreAnswer
+from app.services.ports import AccessRef, SessionOrigin, StoreAnswer
 from app.stores.keys import Keys, first_hit
 from app.stores.otp import OtpLimits, session_args
 from app.stores.scripts import Scripts, as_text, found
@@ -18,7 +18,7 @@ class RedisSecondStepStore:
         self._keysets = (keys, *fallbacks)
 
     def settle(self, raw_token: str, user_id: str, right: bool, step: int | None, now: float, member: str,
-               session_id: str, new_access: str, new_refresh: str, access_exp: float, refresh_exp: float,
+               session_id: str, new_access: AccessRef, new_refresh: str, access_exp: float, refresh_exp: float,
                origin: SessionOrigin) -> StoreAnswer:
         """'ok' carries ('1' if the device is new to the account else '0', user id): the pre-OTP token is
         spent, the pair minted and the session recorded with `origin`. A wrong answer is 'wrong_code'

@@ -7,6 +7,8 @@ script each, so a session is never half ended.
 
 from __future__ import annotations
 
+import builtins
+
 from app.services.ports import SessionRecord
 from app.stores.keys import Keys
 from app.stores.scripts import Scripts, as_text
@@ -19,7 +21,7 @@ class RedisSessionStore:
         self._keys = keys
         self._scripts = scripts
 
-    def list(self, user_id: str, now: float) -> list[SessionRecord]:
+    def list(self, user_id: str, now: float) -> builtins.list[SessionRecord]:
         """The user's live sessions, newest first."""
         flat = [as_text(value) for value in self._scripts.sessions_list(
             keys=[self._keys.user_chains(user_id)], args=[repr(now), *self._keys.script_names()])]
@@ -31,7 +33,7 @@ class RedisSessionStore:
                                            args=[repr(now), user_id, session_id, *self._keys.script_names()])
         return as_text(answer) == "ok"
 
-    def end_all(self, user_id: str, keep: str = "") -> list[str]:
+    def end_all(self, user_id: str, keep: str = "") -> builtins.list[str]:
         """Ends every session of the user but `keep`, and their logins in progress; returns the ids ended."""
         ended = self._scripts.revoke_user(keys=[self._keys.user_chains(user_id), self._keys.user_pre_tokens(user_id)],
                                           args=[user_id, keep, *self._keys.script_names()])

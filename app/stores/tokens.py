@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import redis
+from redis.typing import EncodableT, FieldT
 
-from app.services.ports import TokenRecord
+from app.services.ports import AccessRef, StoreAnswer, TokenRecord
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
 
@@ -20,7 +21,7 @@ class RedisTokenStore:
     def create_pre(self, raw_token: str, user_id: str, phone: str, expires_at: float,
                    fixed_code: str | None = None, locale: str | None = None, first_login: bool = False) -> None:
         key = self._keys.token(raw_token)
-        extra = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
+        extra: dict[FieldT, EncodableT] = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
         if locale:  # the SMS language, so that sending needs no database read
             extra["locale"] = locale
         if first_login:  # the account's first sign-in: no device is "new" to it yet
@@ -44,22 +45,21 @@ class RedisTokenStore:
         pipe.pexpireat(pending, int(expires_at * 1000) + 1)
         pipe.execute()
 
-    def get(self, raw_token: str) -> TokenRecord | None:
-        kind, uid, exp, sid = first_hit(
+    def get(self, token: AccessRef) -> TokenRecord | None:
+        kind, uid, exp, sid, amr = first_hit(
             self._keysets,
-            lambda keys: self._redis.hmget(keys.token(raw_token), "kind", "uid", "exp", "sid"),
+            lambda keys: self._redis.hmget(keys.token(token), "kind", "uid", "exp", "sid", "amr"),
             lambda values: values[0] is not None,
         )
         if kind is None or uid is None or exp is None:
             return None
-        return TokenRecord(kind.decode(), uid.decode(), float(exp), sid.decode() if sid else "")
+        return TokenRecord(as_text(kind), as_text(uid), float(exp), as_text(sid or b""),
+                           tuple(as_text(amr or b"").split()))
 
-    def rotate_refresh(
-        self, raw_refresh: str, new_access: str, new_refresh: str, now: float, access_exp: float, refresh_exp: float,
-        grace: float = 0,
-    ) -> tuple[str, str]:
-        """('ok' | 'grace' | 'reused' | 'no_token', user id or ''); 'grace': a used token came back
-        within `grace` seconds of its first use and got a fresh pair too."""
+    def rotate_refresh(self, raw_refresh: str, new_access: AccessRef, new_refresh: str, now: float,
+                       access_exp: float, refresh_exp: float, grace: float = 0) -> StoreAnswer:
+        """'ok' | 'grace' (user id, session id, amr) | 'reused' (user id) | 'no_token'; 'grace': a used
+        token came back within `grace` seconds of its first use and got a fresh pair too."""
         args = [repr(now), repr(access_exp), repr(refresh_exp), repr(grace), *self._keys.script_names()]
         new_keys = [self._keys.token(new_access), self._keys.token(new_refresh)]
         result = first_hit(
@@ -67,13 +67,13 @@ class RedisTokenStore:
             lambda keys: self._scripts.refresh(keys=[keys.token(raw_refresh), *new_keys], args=args),
             found,
         )
-        return as_text(result[0]), as_text(result[1]) if len(result) > 1 else ""
+        return StoreAnswer(as_text(result[0]), tuple(as_text(item) for item in result[1:]))
 
-    def revoke_chain_of(self, raw_access: str, now: float) -> str | None:
+    def revoke_chain_of(self, access: AccessRef, now: float) -> str | None:
         """Revokes the chain of a live access token; returns its user id, or None."""
         result = first_hit(
             self._keysets,
-            lambda keys: self._scripts.logout(keys=[keys.token(raw_access)],
+            lambda keys: self._scripts.logout(keys=[keys.token(access)],
                                               args=[repr(now), *self._keys.script_names()]),
             found,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session, scoped_session
 
@@ -29,7 +30,7 @@ class SelfService:
     erasure: AccountErasure
 
 
-def build_selfservice(*, session: Session | scoped_session[Session], keys: Keys, old_keys: tuple[Keys, ...],
+def build_selfservice(*, session: Session | scoped_session[Any], keys: Keys, old_keys: tuple[Keys, ...],
                       scripts: Scripts, users: UserService, passwords: Passwords, policy: PasswordPolicy,
                       throttle: LoginThrottle, tokens: TokenService, audit: AuditTrail, clock: Clock,
                       events: Recorder) -> SelfService:

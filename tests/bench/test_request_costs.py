@@ -11,6 +11,7 @@ import pytest
 
 from bench.costs import cost_table
 from bench.fixtures import Fixtures
+from tests.support.jwt_tokens import ed25519_pem, jwt_settings
 
 # endpoint → (Redis round trips, SQL reads, SQL writes) per request.
 # The one SQL write of refresh, logout, send-otp and validate-otp is their audit row.
@@ -34,9 +35,14 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def costs(make_app, sms):  # type: ignore[no-untyped-def]
-    app = make_app()
+# JWT access tokens cost what opaque ones do: the signature is checked locally, then the
+# session's record is read in the same one round trip, so logout stays immediate for free.
+FORMATS = {"opaque": {}, "jwt": jwt_settings(ed25519_pem())}
+
+
+@pytest.fixture(params=sorted(FORMATS))
+def costs(request, make_app, sms):  # type: ignore[no-untyped-def]
+    app = make_app(**FORMATS[request.param])
     fixtures = Fixtures(app, lambda: sms.messages[-1][1])
     accounts = fixtures.accounts(8, "costs")
     return cost_table(fixtures, accounts, count=4, server_is_private=False, names=tuple(EXPECTED))

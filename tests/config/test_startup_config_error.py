@@ -26,6 +26,10 @@ def start(tmp_path: Path, settings: dict[str, str]) -> subprocess.CompletedProce
     # Argon2 refuses under 8 KiB a lane: once a traceback from the first hash, now a config line.
     ({"ARGON2_MEMORY_COST_KIB": "1", "SECRET_KEY": "k" * 32, "REDIS_URL": "redis://127.0.0.1:1/0",
       "DATABASE_URL": "sqlite:///:memory:"}, "ARGON2_MEMORY_COST_KIB"),
+    # Production never signs JWTs with a key it made up.
+    ({"APP_ENV": "production", "SECRET_KEY": "k" * 32, "REDIS_URL": "redis://127.0.0.1:1/0",
+      "SMS_BACKEND": "file", "SMS_OUTBOX_FILE": "/tmp/outbox.jsonl", "ACCESS_TOKEN_FORMAT": "jwt"},
+     "JWT_SIGNING_KEYS"),
 ])
 def test_bad_setting_exits_non_zero_with_one_line_naming_it(tmp_path: Path, settings: dict[str, str],
                                                             named: str) -> None:

@@ -211,6 +211,30 @@ def test_second_factors_match_the_document(client, clock):
         assert code_of(assert_documented(path, method, response)) == "invalid_token"
 
 
+def test_jwt_access_tokens_the_jwks_and_the_forwarded_jwt_match_the_document(make_app):
+    from tests.support.jwt_tokens import ed25519_pem, jwt_settings, p256_pem
+
+    jwks_path = "/.well-known/jwks.json"
+    opaque_client = make_app(TEST_PHONE_NUMBERS=TEST_PHONE_NUMBERS).test_client()
+    assert assert_documented(jwks_path, "get", opaque_client.get(jwks_path)) == {"keys": []}
+
+    client = make_app(TEST_PHONE_NUMBERS=TEST_PHONE_NUMBERS, AUTH_CHECK_FORWARD_JWT="true",
+                      **jwt_settings(ed25519_pem(), p256_pem())).test_client()
+    assert len(assert_documented(jwks_path, "get", client.get(jwks_path))["keys"]) == 2
+    assert_documented(SIGNUP, "post", client.post(SIGNUP, json={
+        "email": "jwt-contract@example.com", "password": PASSWORD, "phone": TEST_PHONE}))
+    login = client.post(LOGIN, json={"email": "jwt-contract@example.com", "password": PASSWORD}).get_json()
+    pre = bearer(login["pre_otp_token"])
+    client.post(SEND, headers=pre)
+    pair = assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={"otp": TEST_CODE}))
+    assert pair["access_token"].count(".") == 2
+    check = client.get(CHECK, headers=bearer(pair["access_token"]))
+    assert_documented(CHECK, "get", check)
+    assert check.headers["X-Jwt-Assertion"].count(".") == 2
+    pair = assert_documented(REFRESH, "post", client.post(REFRESH, json={"refresh_token": pair["refresh_token"]}))
+    assert_documented(ME, "get", client.get(ME, headers=bearer(pair["access_token"])))
+
+
 SESSIONS, PASSWORD_CHANGE = "/api/v1/sessions", "/api/v1/password/change"
 ONE_SESSION = "/api/v1/sessions/{session_id}"
 

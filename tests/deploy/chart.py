@@ -11,6 +11,8 @@ from typing import Any
 import helm_python as helm
 import yaml
 
+from tests.support.jwt_tokens import ed25519_pem
+
 ROOT = Path(__file__).resolve().parents[2]
 CHART_DIR = ROOT / "helm" / "otp-auth"
 RELEASE = "demo"
@@ -86,6 +88,7 @@ EVERY_SETTING: dict[str, Any] = {
                 "redisSentinelPassword": "sentinel-pw", "twilioAccountSid": "AC" + "2" * 32,
                 "twilioAuthToken": "token", "smsWebhookSecret": "w" * 40,
                 "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40,
+                "jwtSigningKeys": ed25519_pem(),
                 "smtpUsername": "mailer", "smtpPassword": "smtp-pw"},
     "email": {"backend": "smtp", "outboxFile": "/tmp/mail.jsonl", "from": "Example <no-reply@example.com>",
               "smtp": {"host": "smtp.example.com", "port": 465, "tls": "tls"}},
@@ -103,6 +106,8 @@ EVERY_SETTING: dict[str, Any] = {
     },
     "redis": {"keyPrefix": "auth:", "sentinel": {"hosts": ["sentinel-0:26379", "sentinel-1:26379"],
                                                  "masterName": "otpmaster"}},
+    "jwt": {"accessTokenFormat": "jwt", "issuer": "https://auth.example.com", "audience": "example-api",
+            "jwksMaxAgeSeconds": 120, "authCheck": {"forwardJwt": True, "header": "X-Auth-Jwt", "ttlSeconds": 30}},
     "config": CONFIG_SAMPLES,
 }
 
@@ -117,7 +122,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
             "enabled": True,
             "className": "nginx",
             "annotations": {"cert-manager.io/cluster-issuer": "letsencrypt"},
-            "hosts": [{"host": "auth.example.com", "paths": [{"path": "/", "pathType": "Prefix"}]}],
+            "hosts": [{"host": "auth.example.com"}],
             "tls": [{"secretName": "auth-example-tls", "hosts": ["auth.example.com"]}],
         },
         "sms": {"backend": "twilio", "twilio": {"fromNumber": "+14155550100"}},

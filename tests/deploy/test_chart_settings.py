@@ -37,11 +37,12 @@ FIXED = {
 # Credentials: only ever in the Secret (the chart's or existingSecret).
 SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_SENTINEL_PASSWORD", "TWILIO_ACCOUNT_SID",
                    "TWILIO_AUTH_TOKEN", "SMS_WEBHOOK_SECRET", "TEST_PHONE_NUMBERS", "SECRET_KEY_FALLBACKS",
+                   "JWT_SIGNING_KEYS",
                    "SMTP_USERNAME", "SMTP_PASSWORD"}
 # Per pod, so in the Deployment's env, not the ConfigMap the migration Job shares.
 POD_SETTINGS = {"PROMETHEUS_MULTIPROC_DIR"}
 GUNICORN = {"GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT",
-            "GUNICORN_KEEPALIVE"}
+            "GUNICORN_KEEPALIVE", "GUNICORN_REQUEST_READ_TIMEOUT"}
 MINIMAL = SCENARIOS["defaults"]
 
 
@@ -168,3 +169,23 @@ def test_sms_templates_are_files_the_pods_and_the_migration_job_read(tmp_path):
     reworded = {**EVERY_SETTING, "sms": {**EVERY_SETTING["sms"], "templates": {"nl": {"message": "Code: {code}"}}}}
     assert config_checksum(reworded) != config_checksum(EVERY_SETTING)
     assert not [o for o in objects(MINIMAL) if o["metadata"]["name"].endswith("sms-templates")]
+
+
+def test_jwt_access_tokens_take_their_keys_from_the_secret(tmp_path):
+    from tests.support.jwt_tokens import ed25519_pem
+
+    values = {**MINIMAL, "jwt": {"accessTokenFormat": "jwt", "issuer": "https://auth.example.com"}}
+    with pytest.raises(helm.HelmRenderError, match="secrets.jwtSigningKeys is required"):
+        objects(values)
+    with pytest.raises(helm.HelmRenderError, match="secrets.jwtSigningKeys is required"):
+        objects({**MINIMAL, "jwt": {"authCheck": {"forwardJwt": True}}})
+    pem = ed25519_pem()
+    objs = objects({**values, "secrets": {**MINIMAL["secrets"], "jwtSigningKeys": pem}})
+    assert chart.secret_data(find(objs, "Secret", "demo-otp-auth"))["JWT_SIGNING_KEYS"] == pem
+    settings = Settings.from_env(chart.app_environment(objs, tmp_path))
+    assert settings.issues_jwts and settings.JWT_ISSUER == "https://auth.example.com" and settings.JWT_SIGNING_KEYS
+    # With existingSecret the keys are that Secret's JWT_SIGNING_KEYS: nothing to ask for here.
+    existing = objects({"secrets": {"existingSecret": "otp-auth-prod"}, "jwt": {"accessTokenFormat": "jwt"}})
+    assert [o for o in existing if o["kind"] == "Secret"] == []
+    # The default stays opaque tokens and needs no key.
+    assert chart.app_environment(objects(MINIMAL))["ACCESS_TOKEN_FORMAT"] == "opaque"

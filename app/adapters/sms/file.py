@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.adapters.private_files import private_folder
 from app.adapters.sms.base import SmsDeliveryError
 from app.services.clock import isoformat_z
 
@@ -26,9 +28,11 @@ class FileSmsSender:
         line = json.dumps({"to": to, "body": body, "sent_at": sent_at}) + "\n"
         try:
             if not self._folder_ready:  # once, not a syscall on every code sent
-                self._path.parent.mkdir(parents=True, exist_ok=True)
+                private_folder(self._path.parent)
                 self._folder_ready = True
-            with self._path.open("a", encoding="utf-8") as outbox:
+            # Codes in clear: readable by the service's user only (0600), whatever the umask.
+            descriptor = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with open(descriptor, "a", encoding="utf-8") as outbox:
                 fcntl.flock(outbox, fcntl.LOCK_EX)  # one whole line per writer, across processes
                 outbox.write(line)
         except OSError as error:

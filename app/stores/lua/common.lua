@@ -70,10 +70,12 @@ local function touch_session(names, sid, uid, now, refresh_exp)
 end
 
 -- Creates an access + refresh pair in chain `sid` and indexes the chain under the user.
-local function mint_pair(names, uid, sid, access_key, refresh_key, access_exp, refresh_exp)
-  redis.call('HSET', access_key, 'kind', 'access', 'uid', uid, 'sid', sid, 'exp', access_exp)
+-- `amr` (how the session signed in, space-separated) rides along the chain into every JWT.
+local function mint_pair(names, uid, sid, amr, access_key, refresh_key, access_exp, refresh_exp)
+  redis.call('HSET', access_key, 'kind', 'access', 'uid', uid, 'sid', sid, 'amr', amr, 'exp', access_exp)
   redis.call('PEXPIREAT', access_key, math.ceil(access_exp * 1000))
-  redis.call('HSET', refresh_key, 'kind', 'refresh', 'uid', uid, 'sid', sid, 'exp', refresh_exp, 'used', '0')
+  redis.call('HSET', refresh_key, 'kind', 'refresh', 'uid', uid, 'sid', sid, 'amr', amr, 'exp', refresh_exp,
+             'used', '0')
   redis.call('PEXPIREAT', refresh_key, math.ceil(refresh_exp * 1000))
   local chain = names.chain(sid)
   redis.call('SADD', chain, access_key, refresh_key)
@@ -151,7 +153,9 @@ end
 -- Returns '1' when the device was not seen for the account within the window (never on a first login).
 local function start_session(names, t, now, at)
   local uid, sid, refresh_exp = t[4], ARGV[at], tonumber(ARGV[at + 2])
-  mint_pair(names, uid, sid, KEYS[2], KEYS[3], tonumber(ARGV[at + 1]), refresh_exp)
+  -- Tokens carry the amr space-separated (JWT claims); the session record keeps it comma-separated.
+  mint_pair(names, uid, sid, (string.gsub(ARGV[at + 5], ',', ' ')), KEYS[2], KEYS[3], tonumber(ARGV[at + 1]),
+    refresh_exp)
   open_session(names, sid, uid, now, ARGV[at + 3], ARGV[at + 4], ARGV[at + 5], ARGV[at + 6], refresh_exp)
   local new_device = note_device(names, uid, ARGV[at + 7], now, tonumber(ARGV[at + 8]))
   if t[10] == '1' then new_device = '0' end

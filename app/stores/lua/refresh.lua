@@ -3,9 +3,9 @@
 -- chain. Later, a used one revokes its whole chain.
 -- KEYS: [1] presented refresh, [2] new access, [3] new refresh.
 -- ARGV: now, access expiry, refresh expiry, grace (s), then key names (names_from).
--- Returns {'ok' | 'grace' | 'reused', uid} or {'no_token'}.
+-- Returns {'ok' | 'grace', uid, sid, amr (for a JWT access token)}, {'reused', uid} or {'no_token'}.
 local now = tonumber(ARGV[1])
-local t = redis.call('HMGET', KEYS[1], 'kind', 'uid', 'sid', 'exp', 'used', 'used_at')
+local t = redis.call('HMGET', KEYS[1], 'kind', 'uid', 'sid', 'exp', 'used', 'used_at', 'amr')
 if t[1] ~= 'refresh' or tonumber(t[4]) <= now then return {'no_token'} end
 local names = names_from(5)
 local verdict = 'ok'
@@ -19,6 +19,7 @@ else
   redis.call('HSET', KEYS[1], 'used', '1', 'used_at', now)
 end
 local refresh_exp = tonumber(ARGV[3])
-mint_pair(names, t[2], t[3], KEYS[2], KEYS[3], tonumber(ARGV[2]), refresh_exp)
+local amr = t[7] or ''
+mint_pair(names, t[2], t[3], amr, KEYS[2], KEYS[3], tonumber(ARGV[2]), refresh_exp)
 touch_session(names, t[3], t[2], now, refresh_exp)
-return {verdict, t[2]}
+return {verdict, t[2], t[3], amr}

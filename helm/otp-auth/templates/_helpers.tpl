@@ -156,6 +156,14 @@ one of the backends, and the ones it cannot work without are required.
 {{- $_ := set $data "REDIS_SENTINELS" (join "," .) }}
 {{- $_ := set $data "REDIS_SENTINEL_MASTER" $.Values.redis.sentinel.masterName }}
 {{- end }}
+{{- $jwt := .Values.jwt }}
+{{- $_ := set $data "ACCESS_TOKEN_FORMAT" $jwt.accessTokenFormat }}
+{{- with $jwt.issuer }}{{ $_ := set $data "JWT_ISSUER" . }}{{ end }}
+{{- with $jwt.audience }}{{ $_ := set $data "JWT_AUDIENCE" . }}{{ end }}
+{{- $_ := set $data "JWKS_MAX_AGE_SECONDS" (toString $jwt.jwksMaxAgeSeconds) }}
+{{- $_ := set $data "AUTH_CHECK_FORWARD_JWT" (toString $jwt.authCheck.forwardJwt) }}
+{{- $_ := set $data "AUTH_CHECK_JWT_HEADER" $jwt.authCheck.header }}
+{{- $_ := set $data "AUTH_CHECK_JWT_TTL_SECONDS" (toString $jwt.authCheck.ttlSeconds) }}
 {{- range $key, $value := .Values.config }}
 {{- $_ := set $data $key (toString $value) }}
 {{- end }}
@@ -193,6 +201,11 @@ with a message naming the value when a required one is missing.
 {{- with $s.smtpUsername }}{{ $_ := set $data "SMTP_USERNAME" . }}{{ end }}
 {{- with $s.smtpPassword }}{{ $_ := set $data "SMTP_PASSWORD" . }}{{ end }}
 {{- with $s.secretKeyFallbacks }}{{ $_ := set $data "SECRET_KEY_FALLBACKS" . }}{{ end }}
+{{- if or (eq .Values.jwt.accessTokenFormat "jwt") .Values.jwt.authCheck.forwardJwt }}
+{{- $_ := set $data "JWT_SIGNING_KEYS" (required "secrets.jwtSigningKeys is required with jwt.accessTokenFormat=jwt or jwt.authCheck.forwardJwt: PEM private keys, e.g. from openssl genpkey -algorithm ed25519 (or put JWT_SIGNING_KEYS in secrets.existingSecret)" $s.jwtSigningKeys) }}
+{{- else }}
+{{- with $s.jwtSigningKeys }}{{ $_ := set $data "JWT_SIGNING_KEYS" . }}{{ end }}
+{{- end }}
 {{- toYaml $data }}
 {{- end }}
 
@@ -232,6 +245,8 @@ upgrade never signs everybody out), else a new random one.
   value: {{ .Values.gunicorn.gracefulTimeout | quote }}
 - name: GUNICORN_KEEPALIVE
   value: {{ .Values.gunicorn.keepalive | quote }}
+- name: GUNICORN_REQUEST_READ_TIMEOUT
+  value: {{ .Values.gunicorn.requestReadTimeout | quote }}
 {{- end }}
 
 {{/* The writable /tmp every container of the chart gets (the root filesystem is read-only). */}}
@@ -260,4 +275,31 @@ The sms.templates files, read-only, through the ConfigMap named configMap
 - name: sms-templates
   configMap:
     name: {{ . }}
+{{- end }}
+
+{{/*
+The paths a host without its own list gets (issue 20): the API and the web
+login page; docs, metrics and probes only when ingress.expose asks for them.
+Rendered as YAML ({paths: [...]}) for fromYaml.
+*/}}
+{{- define "otp-auth.ingressDefaultPaths" -}}
+{{- $login := "/login" -}}
+{{- if hasKey .Values.config "WEB_LOGIN_PATH" }}{{ $login = .Values.config.WEB_LOGIN_PATH }}{{ end -}}
+{{- $expose := .Values.ingress.expose | default dict -}}
+paths:
+  - {path: /api, pathType: Prefix}
+{{- with $login }}
+  - {path: {{ . | quote }}, pathType: Exact}
+{{- end }}
+{{- if $expose.docs }}
+  - {path: /docs, pathType: Prefix}
+  - {path: /openapi.yaml, pathType: Exact}
+{{- end }}
+{{- if $expose.metrics }}
+  - {path: /metrics, pathType: Exact}
+{{- end }}
+{{- if $expose.probes }}
+  - {path: /healthz, pathType: Exact}
+  - {path: /readyz, pathType: Exact}
+{{- end }}
 {{- end }}
