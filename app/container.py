@@ -27,25 +27,27 @@ from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
 from app.services.clock import Clock, SystemClock
 from app.services.events import Recorder
+from app.services.factors import FactorService
 from app.services.login import LoginService
 from app.services.notices import Mailer, Notices
 from app.services.otp import OtpService, OtpSettings
 from app.services.passwords import PasswordPolicy, Passwords
 from app.services.phones import PhonePolicy
+from app.services.second_factor import SecondFactorService
 from app.services.sessions import SessionService
 from app.services.sign_in_alerts import SignInAlerts
 from app.services.sms_text import SmsTexts
-from app.services.tokens import TokenService, TokenTtls
+from app.services.tokens import TokenService
 from app.services.users import UserService
 from app.stores.event_stream import RedisEventStream
 from app.stores.keys import KeyedHasher, Keys
 from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import OtpLimits, RedisOtpStore
 from app.stores.scripts import Scripts
-from app.stores.tokens import RedisTokenStore
 from app.wiring.email import build_email
+from app.wiring.factors import build_factors
 from app.wiring.selfservice import build_selfservice
-from app.wiring.tokens import build_access_tokens
+from app.wiring.tokens import build_tokens
 
 EXTENSION_KEY = "otp_auth"
 
@@ -61,6 +63,8 @@ class Services:
     tokens: TokenService
     otp: OtpService
     login: LoginService
+    factors: FactorService
+    second_factor: SecondFactorService
     metrics: Metrics
     events: Recorder
     admin: AdminService
@@ -88,22 +92,15 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     scripts = Scripts(client)
     passwords = Passwords(settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST_KIB, settings.ARGON2_PARALLELISM)
     users = UserService(session=db.session, passwords=passwords, events=events)
-    tokens = TokenService(
-        store=RedisTokenStore(client=client, keys=keys, scripts=scripts, stream=stream, fallbacks=old_keys),
-        clock=clock,
-        ttls=TokenTtls(settings.PRE_OTP_TOKEN_TTL_SECONDS, settings.ACCESS_TOKEN_TTL_SECONDS,
-                       settings.REFRESH_TOKEN_TTL_SECONDS, settings.REFRESH_REUSE_GRACE_SECONDS),
-        events=events,
-        access=build_access_tokens(settings, clock),
-        forward_jwt=settings.AUTH_CHECK_FORWARD_JWT,
-    )
+    tokens = build_tokens(settings, client=client, keys=keys, old_keys=old_keys, scripts=scripts, stream=stream,
+                          clock=clock, events=events)
     texts = _sms_texts(settings)
+    limits = _otp_limits(settings)
     after_response = AfterResponse()
     alerts = SignInAlerts(users=users, notices=channel.notices, events=events, run_later=after_response.run_later,
                           notify=settings.notify_new_sign_in)
     otp = OtpService(
-        store=RedisOtpStore(keys=keys, scripts=scripts, limits=_otp_limits(settings), stream=stream,
-                            fallbacks=old_keys),
+        store=RedisOtpStore(keys=keys, scripts=scripts, limits=limits, stream=stream, fallbacks=old_keys),
         tokens=tokens,
         sender=sms,
         clock=clock,
@@ -116,6 +113,9 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     )
     throttle = RedisLoginThrottle(client=client, keys=keys, scripts=scripts,
                                   window=settings.LOGIN_FAILURE_WINDOW_SECONDS, limit=settings.LOGIN_MAX_FAILURES)
+    factors = build_factors(settings, keys=keys, old_keys=old_keys, scripts=scripts, limits=limits, users=users,
+                            tokens=tokens, otp=otp, clock=clock, events=events, alerts=alerts,
+                            notices=channel.notices, run_later=after_response.run_later)
     login = LoginService(
         users=users,
         passwords=passwords,
@@ -126,6 +126,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         test_numbers=settings.TEST_PHONE_NUMBERS,
         send_on_login=settings.OTP_SEND_ON_LOGIN,
         events=events,
+        devices=factors.devices,
     )
     policy = _password_policy(settings)
     selfservice = build_selfservice(session=db.session, client=client, keys=keys, old_keys=old_keys, scripts=scripts,
@@ -141,6 +142,8 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         tokens=tokens,
         otp=otp,
         login=login,
+        factors=factors.factors,
+        second_factor=factors.second_factor,
         metrics=metrics,
         events=events,
         admin=AdminService(session=db.session, users=users, tokens=tokens, sessions=selfservice.sessions,

@@ -23,4 +23,6 @@ def signup() -> tuple[dict[str, Any], int]:
 def login() -> dict[str, Any]:
     svc = services()
     data = json_body(svc.schemas.login)
-    return login_body(svc.login.login(data["email"], data["password"], request.accept_languages))
+    client = (request.remote_addr or "", request.headers.get("User-Agent", ""))
+    return login_body(svc.login.login(data["email"], data["password"], request.accept_languages,
+                                      data.get("device_token", ""), client))

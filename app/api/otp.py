@@ -25,5 +25,6 @@ def validate_otp() -> dict[str, Any]:
     svc = services()
     token = bearer_token()
     data = json_body(svc.schemas.validate_otp)
-    return token_pair_body(svc.otp.verify(token, data["otp"], request.remote_addr or "",
-                                          request.headers.get("User-Agent", "")))
+    client = (request.remote_addr or "", request.headers.get("User-Agent", ""))
+    return token_pair_body(svc.second_factor.verify(token, data["factor"], data["answer"], client,
+                                                    remember_device=data["remember_device"]))

@@ -28,6 +28,7 @@ from app.config.auth import AuthSettings
 from app.config.base import ConfigError
 from app.config.email import EmailSettings
 from app.config.events import EventSettings
+from app.config.factors import FactorSettings
 from app.config.selfservice import SelfServiceSettings
 from app.config.sms import SmsSettings
 from app.config.tokens import TokenSettings
@@ -36,5 +37,6 @@ __all__ = ["ConfigError", "Settings"]
 
 
 @dataclass(frozen=True)
-class Settings(EventSettings, SelfServiceSettings, EmailSettings, TokenSettings, SmsSettings, AuthSettings):
+class Settings(EventSettings, FactorSettings, SelfServiceSettings, EmailSettings, TokenSettings, SmsSettings,
+               AuthSettings):
     """Every setting the service reads, typed. Field names match the env vars."""

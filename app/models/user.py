@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -27,6 +28,10 @@ class User(Model):
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # BCP 47 tag chosen at signup (e.g. "pt-BR"); picks the language of the SMS texts.
     locale: Mapped[str | None] = mapped_column(String(35), nullable=True)
+
+    if TYPE_CHECKING:  # column properties app/models/factors.py adds once the factor tables exist
+        totp_enabled: Mapped[bool]
+        recovery_codes_left: Mapped[int]
 
     def __repr__(self) -> str:  # never includes the hash
         return f"<User {self.id}>"

@@ -48,3 +48,12 @@ def _encodable(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: no "yes", 1 or "true" (1 == True in Python, so a truthy set would let 1 in)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean: send true or false.")
+        return value

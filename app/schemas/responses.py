@@ -6,6 +6,7 @@ from typing import Any
 
 from app.models import User
 from app.services.clock import isoformat_z, to_datetime
+from app.services.factors import FactorSummary, TotpEnrolment
 from app.services.login import LoginResult
 from app.services.otp import SendResult
 from app.services.ports import SessionRecord
@@ -17,12 +18,15 @@ def user_body(user: User) -> dict[str, Any]:
 
 
 def login_body(result: LoginResult) -> dict[str, Any]:
+    if result.signed_in is not None:  # a remembered device: no second step
+        return {**token_pair_body(result.signed_in), "otp_required": False}
     body: dict[str, Any] = {
         "pre_otp_token": result.pre_otp_token,
         "token_type": "Bearer",
         "expires_in": result.expires_in,
         "otp_required": True,
         "phone_hint": result.phone_hint,
+        "factors": list(result.factors),
     }
     if result.otp_sent is not None:
         body["otp_sent"] = result.otp_sent
@@ -34,13 +38,25 @@ def sent_body(result: SendResult) -> dict[str, Any]:
 
 
 def token_pair_body(pair: TokenPair) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "access_token": pair.access_token,
         "token_type": "Bearer",
         "expires_in": pair.expires_in,
         "refresh_token": pair.refresh_token,
         "refresh_expires_in": pair.refresh_expires_in,
     }
+    if pair.device_token:
+        body["device_token"] = pair.device_token
+    return body
+
+
+def factors_body(summary: FactorSummary) -> dict[str, Any]:
+    return {"sms": {"phone_hint": summary.phone_hint}, "totp": {"enabled": summary.totp_enabled},
+            "recovery_codes_left": summary.recovery_codes_left}
+
+
+def totp_enrolment_body(enrolment: TotpEnrolment) -> dict[str, Any]:
+    return {"secret": enrolment.secret, "otpauth_uri": enrolment.otpauth_uri, "qr_svg": enrolment.qr_svg}
 
 
 def sessions_body(sessions: list[SessionRecord], current: str) -> dict[str, Any]:

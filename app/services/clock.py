@@ -40,3 +40,8 @@ def isoformat_z(value: datetime, timespec: str = "seconds") -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec=timespec).replace("+00:00", "Z")
+
+
+def readable_utc(epoch_seconds: float) -> str:
+    """A moment as people read it in a notice: `2027-01-15 08:00:00 UTC`."""
+    return isoformat_z(to_datetime(epoch_seconds)).replace("T", " ").replace("Z", " UTC")

@@ -133,15 +133,24 @@ class Recorder:
         else:
             self.recorded("otp_send_failed", user_id, provider=provider, error=error[:200])
 
-    def otp_checked(self, result: str, user_id: str | None) -> None:
-        """result: ok | invalid | expired | exceeded. The event was added by the verifying step."""
+    def otp_checked(self, result: str, user_id: str | None, factor: str = "sms") -> None:
+        """result: ok | invalid | expired | exceeded; factor: sms | totp | recovery_code (what was answered).
+        The SMS check's own step added its event; the other factors' events are written here."""
         if self.metrics:
             self.metrics.otp_checks.labels(result).inc()
         event = _OTP_CHECK_EVENTS[result]
         if event == "otp_failed":
-            self.recorded(event, user_id, reason=result)
+            details: dict[str, str] = {"reason": result, "factor": factor}
         else:
-            self.recorded(event, user_id)
+            details = {"factor": factor}
+        if factor == "sms":
+            self.recorded(event, user_id, **details)
+        else:
+            self.write(event, user_id, **details)
+
+    def factor_changed(self, event: str, user_id: str) -> None:
+        """event: totp_enrolled | totp_removed | recovery_codes_created (an account's second factors)."""
+        self.write(event, user_id)
 
     def rate_limited(self, rule: RateLimitRule, user_id: str | None = None) -> None:
         self.identify(user_id)

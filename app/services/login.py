@@ -17,7 +17,9 @@ from app.services.passwords import Passwords
 from app.services.phones import phone_hint
 from app.services.ports import LoginThrottle
 from app.services.rate_limits import RateLimitRule
-from app.services.tokens import TokenService
+from app.services.remembered_devices import RememberedDevices
+from app.services.second_step import RECOVERY_CODE, SMS, TOTP
+from app.services.tokens import TokenPair, TokenService
 from app.services.users import UserService
 
 log = logging.getLogger(__name__)
@@ -30,12 +32,14 @@ class LoginResult:
     phone_hint: str
     user_id: str
     otp_sent: bool | None = None  # None: no send was attempted
+    factors: tuple[str, ...] = ("sms",)  # the second factors the account has (API names)
+    signed_in: TokenPair | None = None  # a remembered device finished the login: the session's pair
 
 
 class LoginService:
     def __init__(self, *, users: UserService, passwords: Passwords, throttle: LoginThrottle, tokens: TokenService,
                  otp: OtpService, clock: Clock, test_numbers: dict[str, str], send_on_login: bool,
-                 events: Recorder) -> None:
+                 events: Recorder, devices: RememberedDevices) -> None:
         self._users = users
         self._passwords = passwords
         self._throttle = throttle
@@ -45,9 +49,12 @@ class LoginService:
         self._test_numbers = test_numbers
         self._send_on_login = send_on_login
         self._events = events
+        self._devices = devices
 
-    def login(self, email: str, password: str, languages: Iterable[tuple[str, float]] = ()) -> LoginResult:
-        """`languages` (Accept-Language) pick the SMS text when OTP_SEND_ON_LOGIN sends one."""
+    def login(self, email: str, password: str, languages: Iterable[tuple[str, float]] = (), device_token: str = "",
+              client: tuple[str, str] = ("", "")) -> LoginResult:
+        """`languages` (Accept-Language) pick the SMS text when OTP_SEND_ON_LOGIN sends one. A live
+        `device_token` of this account finishes the login at once (`client`: IP and user agent)."""
         account = email_lookup_forms(email)[0]  # what the per-account failure window counts
         # The attempt is reserved before the password is checked, so parallel guesses
         # cannot slip past the limit; a success clears the window.
@@ -70,10 +77,16 @@ class LoginService:
         first_login = user.last_login_at is None
         self._users.record_login(user, password)
         self._events.login("ok")
+        if device_token:
+            pair = self._devices.sign_in(device_token, str(user.id), *client)
+            if pair is not None:
+                self._events.write("login_ok", user.id)  # no pre-OTP token to record it with
+                return LoginResult("", 0, phone_hint(user.phone), str(user.id), signed_in=pair)
         # login_ok is recorded with the pre-OTP token it reports, in one MULTI.
         token = self._tokens.issue_pre_otp(str(user.id), user.phone, self._test_numbers.get(user.phone), user.locale,
                                            first_login, event=self._events.event("login_ok", user.id))
-        result = LoginResult(token, self._tokens.ttls.pre_otp, phone_hint(user.phone), str(user.id))
+        result = LoginResult(token, self._tokens.ttls.pre_otp, phone_hint(user.phone), str(user.id),
+                             factors=factors_of(user))
         if not self._send_on_login:
             return result
         try:
@@ -97,3 +110,13 @@ class LoginService:
                 # retrying through an outage would be locked out once it ends.
                 self._throttle.release(account, attempt)
         return user, valid
+
+
+def factors_of(user: User) -> tuple[str, ...]:
+    """The factors that can finish this account's login (read with the user, at no extra query)."""
+    factors = [SMS]
+    if user.totp_enabled:
+        factors.append(TOTP)
+    if user.recovery_codes_left:
+        factors.append(RECOVERY_CODE)
+    return tuple(factors)

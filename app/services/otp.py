@@ -9,20 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
-from app.models.auth_event import USER_AGENT_MAX  # a session keeps as much of it as an audit row
-from app.problems import (
-    InvalidToken,
-    OtpAttemptsExceeded,
-    OtpExpired,
-    OtpInvalid,
-    RateLimited,
-    SmsUnavailable,
-)
+from app.problems import RateLimited, SmsUnavailable
+from app.services import second_step
 from app.services.clock import Clock
-from app.services.devices import device_fingerprint
 from app.services.events import Recorder
 from app.services.phones import phone_hint
-from app.services.ports import OtpStore, SessionOrigin, SmsBudget, StoreAnswer
+from app.services.ports import OtpStore, SmsBudget, StoreAnswer
 from app.services.rate_limits import RateLimitRule
 from app.services.sign_in_alerts import SignInAlerts
 from app.services.sms_text import SmsTexts
@@ -124,33 +116,18 @@ class OtpService:
     def verify(self, pre_token: str, code: str, ip: str = "", user_agent: str = "") -> TokenPair:
         """Spends the pre-OTP token and the code for a new session, recorded with the client's
         address and user agent, or counts a wrong guess."""
-        minted, now = self._tokens.mint_pair(), self._clock.now()
-        origin = SessionOrigin(ip, user_agent[:USER_AGENT_MAX], device_fingerprint(user_agent, ip), amr=minted.amr)
+        minted, now = self._tokens.mint_pair(amr=second_step.amr_of(second_step.SMS)), self._clock.now()
+        origin = second_step.session_origin(ip, user_agent, minted.amr)
         answer = self._store.verify(
             pre_token, code, now, secrets.token_hex(8), minted.session_id,
             minted.access_ref, minted.refresh_token, minted.access_expires_at, minted.refresh_expires_at, origin,
             stamp=self._events.stamp())
-        # Every verdict but no_token names the login's user last.
-        user_id = answer.values[-1] if answer.values else ""
-        if answer.status in _CHECK_RESULTS:
-            self._events.otp_checked(_CHECK_RESULTS[answer.status], user_id)
-        elif answer.status == "account_locked":
-            self._events.rate_limited(RateLimitRule.OTP_ACCOUNT_FAILURES, user_id)
+        user_id = second_step.report(self._events, answer, second_step.SMS)
         if answer.status == "ok":
             if answer.values[0] == "1":  # a device and network this account has not signed in from lately
                 self._alerts.new_device(user_id, origin, now)
             return self._tokens.issue(minted, user_id)
-        if answer.status == "wrong_code":
-            remaining = max(0, int(answer.value))
-            raise OtpInvalid(
-                f"That code is not right; {remaining} attempt{'s' if remaining != 1 else ''} left.",
-                attempts_remaining=remaining,
-            )
-        if answer.status == "no_code":
-            raise OtpExpired("No code is live for this login: ask for a new one with /send-otp.")
-        if answer.status == "otp_replaced":
-            raise OtpExpired("That code was replaced by a newer one: use the code from the latest SMS.")
-        raise _common_refusal(answer)
+        raise second_step.refusal(answer)
 
 
 # The provider label of sends to TEST_PHONE_NUMBERS, which reach no provider.
@@ -162,14 +139,6 @@ _SEND_RULES = {
     "phone_cap": RateLimitRule.OTP_SENDS_PER_PHONE,
     "ip_cap": RateLimitRule.SEND_OTP_PER_IP,
     "account_locked": RateLimitRule.OTP_ACCOUNT_FAILURES,
-}
-# Store verdicts -> the result of the code check (metric label).
-_CHECK_RESULTS = {
-    "ok": "ok",
-    "wrong_code": "invalid",
-    "no_code": "expired",
-    "otp_replaced": "expired",
-    "attempts_exceeded": "exceeded",
 }
 
 
@@ -186,15 +155,4 @@ def _send_refusal(answer: StoreAnswer) -> Exception:
     if answer.status == "sms_budget":
         # The service-wide hourly budget is spent (SMS_MAX_PER_HOUR): a pumping defence, not the caller's fault.
         return SmsUnavailable("Text messages are paused for now; try again later.", retry_after=wait)
-    return _common_refusal(answer)
-
-
-def _common_refusal(answer: StoreAnswer) -> Exception:
-    if answer.status == "account_locked":
-        return RateLimited(
-            "Too many wrong codes for this account; wait before trying again.", retry_after=float(answer.value)
-        )
-    if answer.status == "attempts_exceeded":
-        # Every 429 carries Retry-After; a new login may start at once.
-        return OtpAttemptsExceeded("Too many wrong codes for this login; log in again.", retry_after=1)
-    return InvalidToken("Send a valid pre-OTP token: Authorization: Bearer <pre_otp_token>.")
+    return second_step.common_refusal(answer)

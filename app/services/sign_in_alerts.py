@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from app.services.clock import isoformat_z, to_datetime
+from app.services.clock import readable_utc
 from app.services.devices import describe_device, network_of
 from app.services.events import Recorder
 from app.services.notices import Notices
@@ -44,10 +44,7 @@ class SignInAlerts:
         user = self._users.get(user_id)
         if user is None:  # deleted meanwhile
             return
-        sent = self._notices.email(user.email, TEMPLATE, user.locale, when=_when(at), device=device,
+        sent = self._notices.email(user.email, TEMPLATE, user.locale, when=readable_utc(at), device=device,
                                    ip=ip or "unknown")
         log.info("new sign-in notice", extra={"user_id": user_id, "sent": sent})
 
-
-def _when(at: float) -> str:
-    return isoformat_z(to_datetime(at)).replace("T", " ").replace("Z", " UTC")

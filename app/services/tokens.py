@@ -37,6 +37,7 @@ class TokenPair:
     refresh_token: str
     refresh_expires_in: int
     user_id: str = ""
+    device_token: str = ""  # validate-otp with "remember_device": a token that skips the second factor
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,14 @@ class TokenService:
             raise InvalidToken("Send a valid access token: Authorization: Bearer <access_token>.")
         self._events.identify(record.user_id)
         return record
+
+    def pre_otp_user(self, raw_token: str) -> str:
+        """The user id of a live pre-OTP token, or InvalidToken."""
+        record = self._store.get(raw_token)
+        if record is None or record.kind != "pre" or record.expires_at <= self._clock.now():
+            raise InvalidToken("Send a valid pre-OTP token: Authorization: Bearer <pre_otp_token>.")
+        self._events.identify(record.user_id)
+        return record.user_id
 
     def _live_access(self, raw_token: str) -> TokenRecord | None:
         found = self._access.ref_of(raw_token)

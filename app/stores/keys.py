@@ -74,6 +74,10 @@ class KeyNames:
     def otp_account_failures(self, user_id: str) -> str:
         return f"{self.prefix}otpfail:{user_id}"
 
+    def totp_step(self, user_id: str) -> str:
+        """The newest authenticator-app time step the account has used (each code works once)."""
+        return f"{self.prefix}totpstep:{user_id}"
+
     def sms_budget(self, hour: int) -> str:
         """The service-wide SMS counter of one clock hour (hours since the epoch)."""
         return f"{self.prefix}smsbudget:{hour}"
@@ -122,6 +126,11 @@ class Keys(KeyNames):
     def __init__(self, prefix: str, hasher: KeyedHasher) -> None:
         super().__init__(prefix)
         self._hasher = hasher
+
+    @property
+    def hasher(self) -> KeyedHasher:
+        """The keyed hash behind these names, for values stored elsewhere (recovery codes in the database)."""
+        return self._hasher
 
     def token(self, token: AccessRef) -> str:
         """A token's record: under the keyed hash of the token itself, or of a JWT's jti, hashed

@@ -88,9 +88,6 @@ class RedisOtpStore:
         lim = self._limits
         # The new session is always written under the current SECRET_KEY.
         new_keys = [self._keys.token(new_access), self._keys.token(new_refresh), self._stream.key]
-        device = self._keys.device(origin.device) if origin.device else ""
-        session: list[str | int] = [origin.ip, origin.user_agent, ",".join(origin.amr), origin.kind, device,
-                                   DEVICE_MEMORY_SECONDS]
         event_args = self._stream.script_args(stamp)
 
         def attempt(keys: Keys) -> list[bytes]:
@@ -98,11 +95,19 @@ class RedisOtpStore:
             return cast("list[bytes]", self._scripts.otp_verify(
                 keys=[token_key, *new_keys],
                 args=[repr(now), keys.otp_digest(token_key, code), lim.max_attempts, lim.account_max_failures,
-                      lim.account_window, member, session_id, repr(access_exp), repr(refresh_exp), *session,
+                      lim.account_window, member, session_id, repr(access_exp), repr(refresh_exp),
+                      *session_args(self._keys, origin),
                       *self._keys.script_names(), *event_args],
             ))
 
         return _answer(first_hit(self._keysets, attempt, found))
+
+
+def session_args(keys: Keys, origin: SessionOrigin) -> list[str | int]:
+    """What the scripts that open a session record with it: client IP, user agent, amr, kind, the device's
+    keyed hash ('' when unknown) and how long a device stays known."""
+    device = keys.device(origin.device) if origin.device else ""
+    return [origin.ip, origin.user_agent, ",".join(origin.amr), origin.kind, device, DEVICE_MEMORY_SECONDS]
 
 
 def _answer(result: list[bytes]) -> StoreAnswer:

@@ -10,7 +10,8 @@ from redis.commands.core import Script
 
 # One entry a file of lua/ (common.lua aside, which every script starts with).
 SCRIPT_NAMES = ("login_begin", "send_reserve", "send_finish", "otp_verify", "refresh", "logout", "revoke_user",
-                "breaker_acquire", "breaker_report", "sessions_list", "session_end", "webhook_claim")
+                "breaker_acquire", "breaker_report", "sessions_list", "session_end", "webhook_claim", "factor_verify",
+                "totp_step", "device_remember", "device_sign_in")
 
 
 def _load(client: redis.Redis, name: str) -> Script:
@@ -37,6 +38,10 @@ class Scripts:
     revoke_user: Script
     breaker_acquire: Script
     breaker_report: Script
+    factor_verify: Script
+    totp_step: Script
+    device_remember: Script
+    device_sign_in: Script
     sessions_list: Script
     session_end: Script
     webhook_claim: Script

@@ -1,6 +1,7 @@
 """After a full flow, no password, code or token is readable in Redis (the event stream too), the
 database (the drained audit rows too) or the logs."""
 
+import base64
 import logging
 import re
 
@@ -8,10 +9,11 @@ from sqlalchemy import text
 
 from app.extensions import db
 from tests.support.app_state import drain, redis_dump
+from tests.support.factors import answer, enrolled, recovery_codes, totp_code
 from tests.support.flow import bearer
 
 
-def test_no_plaintext_secrets_anywhere(app, flow, client, caplog):
+def test_no_plaintext_secrets_anywhere(app, flow, client, caplog, clock):
     caplog.set_level(logging.DEBUG)
     user = flow.signup(password="a very particular passphrase 42")
     pre = flow.login(user)
@@ -20,6 +22,17 @@ def test_no_plaintext_secrets_anywhere(app, flow, client, caplog):
     pair = flow.validate(pre, code).get_json()
     refreshed = client.post("/api/v1/token/refresh", json={"refresh_token": pair["refresh_token"]}).get_json()
     client.get("/api/v1/me", headers=bearer(refreshed["access_token"]))
+    # Second factors: an authenticator app (its secret) and recovery codes, one of them used.
+    factors = enrolled(flow, clock, {**refreshed, "user": user})
+    totp_secret = factors["totp_secret"]
+    codes = recovery_codes(flow, factors)
+    assert answer(flow, flow.login(user), {"recovery_code": codes[0]}).status_code == 200
+    remembered = answer(flow, flow.login(user), {"otp": totp_code(totp_secret, clock), "factor": "totp",
+                                                 "remember_device": True}).get_json()
+    device_token = remembered["device_token"]
+    on_device = client.post("/api/v1/login", json={"email": user["email"], "password": user["password"],
+                                                   "device_token": device_token}).get_json()
+    assert on_device["otp_required"] is False
     secrets = [
         user["password"],
         pre,
@@ -27,6 +40,14 @@ def test_no_plaintext_secrets_anywhere(app, flow, client, caplog):
         pair["refresh_token"],
         refreshed["access_token"],
         refreshed["refresh_token"],
+        totp_secret,
+        device_token,
+        on_device["access_token"],
+        on_device["refresh_token"],
+        totp_secret.lower(),
+        base64.b32decode(totp_secret).hex(),  # the secret's raw bytes, as a hex dump would show them
+        *codes,
+        *(code.replace("-", "") for code in codes),
     ]
 
     dump = redis_dump(app)
@@ -34,9 +55,10 @@ def test_no_plaintext_secrets_anywhere(app, flow, client, caplog):
 
     drain(app)
     with app.app_context():
-        rows = db.session.execute(text("SELECT * FROM users")).all()
-        rows += db.session.execute(text("SELECT * FROM auth_events")).all()
-    dump.extend(str(value) for row in rows for value in row)
+        for table in ("users", "totp_factors", "recovery_codes", "auth_events"):
+            rows = db.session.execute(text(f"SELECT * FROM {table}")).all()
+            assert rows, f"the flow left nothing in {table} to inspect"
+            dump.extend(str(value) for row in rows for value in row)
 
     dump.extend(record.getMessage() + str(record.__dict__) for record in caplog.records)
     haystack = "\n".join(dump)

@@ -78,3 +78,22 @@ def test_concurrent_sends_inside_one_cooldown_one_winner(app, flow, sms):
     assert statuses.count(200) == 1
     assert statuses.count(429) == 9
     assert len(sms.messages) == 1
+
+
+def test_twenty_concurrent_uses_of_one_recovery_code_one_winner(app, flow):
+    """Twenty logins (so the pre-OTP token decides nothing) race to spend one recovery code."""
+    pair = flow.signed_in()
+    response = flow.client.post("/api/v1/factors/recovery-codes", headers=bearer(pair["access_token"]))
+    code = response.get_json()["recovery_codes"][0]
+    logins = [flow.login(pair["user"]) for _ in range(20)]
+
+    def spend(pre):
+        return app.test_client().post("/api/v1/validate-otp", headers=bearer(pre),
+                                      json={"recovery_code": code}).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(spend, logins))
+    assert statuses.count(200) == 1
+    assert statuses.count(401) == 19
+    left = flow.client.get("/api/v1/factors", headers=bearer(pair["access_token"])).get_json()
+    assert left["recovery_codes_left"] == 9

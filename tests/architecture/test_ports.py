@@ -8,14 +8,16 @@ import inspect
 
 import pytest
 
+from app.adapters.factor_records import SqlFactorRecords
 from app.adapters.sms.failover import BreakerStore
 from app.http.request_scope import FlaskRequestScope
 from app.observability.sms_budget import SmsBudgetMonitor
-from app.services import ports
+from app.services import factor_ports, ports
 from app.services.audit import AuditTrail
 from app.stores.breaker import RedisBreakerStore
 from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import RedisOtpStore
+from app.stores.second_step import RedisSecondStepStore
 from app.stores.tokens import RedisTokenStore
 
 IMPLEMENTATIONS = [
@@ -27,6 +29,8 @@ IMPLEMENTATIONS = [
     (ports.AuditHistory, AuditTrail),
     (ports.RequestScope, FlaskRequestScope),
     (BreakerStore, RedisBreakerStore),
+    (factor_ports.SecondStepStore, RedisSecondStepStore),
+    (factor_ports.FactorRecords, SqlFactorRecords),
 ]
 
 

@@ -43,7 +43,7 @@ def artifacts() -> Path:
 
 @pytest.fixture
 def site() -> Iterator[StaticSite]:
-    """A static web server on an origin of its own, for the reference page (tests/browser/static_site.py)."""
+    """A second origin serving the reference web page (tests/browser/static_site.py)."""
     site = StaticSite()
     yield site
     site.stop()

@@ -207,3 +207,16 @@ def test_argon2_memory_down_to_the_argon2_minimum_is_accepted(memory: str, paral
 def test_argon2_memory_below_eight_kib_per_lane_is_refused() -> None:
     with pytest.raises(ConfigError, match="ARGON2_MEMORY_COST_KIB"):
         Settings.from_env({"ARGON2_MEMORY_COST_KIB": "16", "ARGON2_PARALLELISM": "4"})
+
+
+def test_second_factor_settings():
+    from app.config.factors import RECOVERY_CODES_PER_SET
+    from app.services import recovery_code_factor
+
+    defaults = Settings.from_env({})
+    assert (defaults.REMEMBER_DEVICE_DAYS, defaults.RECOVERY_CODES_LOW_AT) == (30, 3)
+    assert RECOVERY_CODES_PER_SET == recovery_code_factor.COUNT
+    for name, value in (("REMEMBER_DEVICE_DAYS", "0"), ("REMEMBER_DEVICE_DAYS", "401"),
+                        ("RECOVERY_CODES_LOW_AT", "10"), ("RECOVERY_CODES_LOW_AT", "-1")):
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({name: value})

@@ -164,6 +164,53 @@ def test_text_the_database_cannot_hold_gets_a_documented_answer(client):
         assert "password" in response.get_json()["errors"]
 
 
+FACTORS, TOTP, CONFIRM, RECOVERY = ("/api/v1/factors", "/api/v1/factors/totp", "/api/v1/factors/totp/confirm",
+                                    "/api/v1/factors/recovery-codes")
+
+
+def test_second_factors_match_the_document(client, clock):
+    import pyotp
+
+    pre = _logged_in(client)
+    client.post(SEND, headers=pre)
+    pair = assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={"otp": TEST_CODE}))
+    access = bearer(pair["access_token"])
+    assert assert_documented(FACTORS, "get", client.get(FACTORS, headers=access))["recovery_codes_left"] == 0
+    assert code_of(assert_documented(CONFIRM, "post", client.post(CONFIRM, headers=access, json={"code": "123456"}))) \
+        == "validation_error"
+    secret = assert_documented(TOTP, "post", client.post(TOTP, headers=access))["secret"]
+    assert code_of(assert_documented(CONFIRM, "post", client.post(CONFIRM, headers=access, json={"code": "12"}))) \
+        == "validation_error"
+    assert_documented(CONFIRM, "post", client.post(CONFIRM, headers=access,
+                                                   json={"code": pyotp.TOTP(secret).at(clock.now())}))
+    codes = assert_documented(RECOVERY, "post", client.post(RECOVERY, headers=access))["recovery_codes"]
+    assert assert_documented(FACTORS, "get", client.get(FACTORS, headers=access))["totp"] == {"enabled": True}
+    email = client.get(ME, headers=access).get_json()["email"]
+    login = assert_documented(LOGIN, "post", client.post(LOGIN, json={"email": email, "password": PASSWORD}))
+    assert login["factors"] == ["sms", "totp", "recovery_code"]
+    pre = bearer(login["pre_otp_token"])
+    clock.advance(30)
+    wrong = client.post(VALIDATE, headers=pre, json={"recovery_code": "00000-00000"})
+    assert code_of(assert_documented(VALIDATE, "post", wrong)) == "otp_invalid"
+    both = client.post(VALIDATE, headers=pre, json={"recovery_code": codes[0], "otp": TEST_CODE})
+    assert code_of(assert_documented(VALIDATE, "post", both)) == "validation_error"
+    assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={
+        "otp": pyotp.TOTP(secret).at(clock.now()), "factor": "totp"}))
+    pre = bearer(client.post(LOGIN, json={"email": email, "password": PASSWORD}).get_json()["pre_otp_token"])
+    device = assert_documented(VALIDATE, "post", client.post(VALIDATE, headers=pre, json={
+        "recovery_code": codes[0], "remember_device": True}))["device_token"]
+    on_device = assert_documented(LOGIN, "post", client.post(LOGIN, json={
+        "email": email, "password": PASSWORD, "device_token": device}))
+    assert on_device["otp_required"] is False
+    unknown = assert_documented(LOGIN, "post", client.post(LOGIN, json={
+        "email": email, "password": PASSWORD, "device_token": "not-a-device"}))
+    assert unknown["otp_required"] is True
+    assert_documented(TOTP, "delete", client.delete(TOTP, headers=access))
+    for path, method in ((FACTORS, "get"), (TOTP, "post"), (TOTP, "delete"), (RECOVERY, "post")):
+        response = client.open(path, method=method.upper(), headers=pre)
+        assert code_of(assert_documented(path, method, response)) == "invalid_token"
+
+
 def test_jwt_access_tokens_the_jwks_and_the_forwarded_jwt_match_the_document(make_app):
     from tests.support.jwt_tokens import ed25519_pem, jwt_settings, p256_pem
 

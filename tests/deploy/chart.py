@@ -87,6 +87,8 @@ CONFIG_SAMPLES: dict[str, str] = {
     "EVENT_WEBHOOK_URL": "https://hooks.example.com/otp-auth",
     "EVENT_WEBHOOK_MAX_AGE_SECONDS": "172800",
     "EVENT_WEBHOOK_TIMEOUT_SECONDS": "3",
+    "REMEMBER_DEVICE_DAYS": "14",
+    "RECOVERY_CODES_LOW_AT": "2",
 }
 EVENT_WEBHOOK_SECRET = "whsec_" + "c2VjcmV0LW9mLXRoZS1ldmVudC13ZWJob29rLXRlc3Q="  # 32 bytes
 

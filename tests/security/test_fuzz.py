@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.factors import enrolled, recovery_codes
 from tests.support.flow import AuthFlow
 from tests.support.servers import in_ci
 
@@ -41,10 +42,16 @@ ENDPOINTS = [
     ("DELETE", "/api/v1/sessions/xsession_idx"),  # the route as test_any_route_or_path spells it: an unknown id
     ("POST", "/api/v1/password/change"),
     ("DELETE", "/api/v1/me"),
+    ("GET", "/api/v1/factors"),
+    ("POST", "/api/v1/factors/totp"),
+    ("POST", "/api/v1/factors/totp/confirm"),
+    ("DELETE", "/api/v1/factors/totp"),
+    ("POST", "/api/v1/factors/recovery-codes"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ]
-FIELDS = ["email", "password", "phone", "otp", "refresh_token", "current_password", "new_password"]
+FIELDS = ["email", "password", "phone", "otp", "refresh_token", "current_password", "new_password", "factor",
+          "recovery_code", "code", "remember_device", "device_token"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 # What an HTTP server can hand over in a header value: latin-1 text without control characters.
@@ -74,6 +81,12 @@ FIELD_VALUES = {  # mostly strings (what the schema expects, so the value travel
     "phone": weighted((2, any_text), (1, st.from_regex(r"\A\+[1-9][0-9]{6,14}\Z")), (1, json_value)),
     "otp": weighted((2, any_text), (1, st.from_regex(r"\A[0-9]{6}\Z")), (1, json_value)),
     "refresh_token": weighted((3, any_text), (1, json_value)),
+    "factor": weighted((2, st.sampled_from(["sms", "totp"])), (1, any_text), (1, json_value)),
+    "recovery_code": weighted((2, st.from_regex(r"\A[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}\Z")),
+                              (2, any_text), (1, json_value)),
+    "code": weighted((2, any_text), (1, st.from_regex(r"\A[0-9]{6}\Z")), (1, json_value)),
+    "remember_device": weighted((2, st.booleans()), (1, json_value)),
+    "device_token": weighted((2, any_text), (1, json_value)),
     "current_password": weighted((3, any_text), (1, json_value)),
     "new_password": weighted((3, any_text), (1, json_value)),
 }
@@ -83,6 +96,7 @@ REQUIRED = {
     "/api/v1/login": ["email", "password"],
     "/api/v1/validate-otp": ["otp"],
     "/api/v1/token/refresh": ["refresh_token"],
+    "/api/v1/factors/totp/confirm": ["code"],
     "/api/v1/password/change": ["current_password", "new_password"],
     "/api/v1/me": ["password"],
 }
@@ -122,13 +136,15 @@ content_type = weighted(
 
 
 @pytest.fixture
-def fuzz_client(make_app, sms):
-    """An app with generous IP limits (so requests reach the services) and one trusted proxy."""
+def fuzz_client(make_app, sms, clock):
+    """An app with generous IP limits (so requests reach the services) and one trusted proxy; its user has
+    every factor, so answers of each kind reach the code that judges them."""
     app = make_app(TRUSTED_PROXY_COUNT="1", LOGIN_RATE_LIMIT_PER_IP="100000/minute",
                    SIGNUP_RATE_LIMIT_PER_IP="100000/minute", SEND_OTP_RATE_LIMIT_PER_IP="100000/minute")
     client = app.test_client()
     flow = AuthFlow(client, sms)
-    session = flow.signed_in()
+    session = enrolled(flow, clock)
+    recovery_codes(flow, session)
     tokens = [flow.login(session["user"]), session["access_token"], session["refresh_token"]]
     return client, tokens
 
@@ -177,7 +193,9 @@ def test_any_route_or_path(fuzz_client):
     """Every route the app has (those added later too: metrics, docs, ...) and paths it does not have."""
     client, tokens = fuzz_client
     routes = sorted({rule.rule.replace("<", "x").replace(">", "x") for rule in client.application.url_map.iter_rules()})
-    assert {path for _, path in ENDPOINTS} <= set(routes)
+    adapter = client.application.url_map.bind("localhost")
+    for method, path in ENDPOINTS:  # each fuzzed endpoint is routed (a concrete path may fill in a variable)
+        adapter.match(path, method=method)
     path_text = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="?#"), max_size=80)
 
     @FUZZ

@@ -57,3 +57,36 @@ def test_short_fallback_key_is_refused_in_production():
     with pytest.raises(ConfigError, match="SECRET_KEY_FALLBACKS"):
         Settings.from_env(env)
     assert Settings.from_env({**env, "SECRET_KEY_FALLBACKS": OLD}).SECRET_KEY_FALLBACKS == (OLD,)
+
+
+def test_rotation_keeps_authenticator_apps_and_recovery_codes(make_app, sms, clock):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import TotpFactor
+    from tests.support.factors import answer, enrolled, recovery_codes, totp_code
+
+    before_app = make_app(SECRET_KEY=OLD)
+    before = AuthFlow(before_app.test_client(), sms)
+    pair = enrolled(before, clock)
+    codes = recovery_codes(before, pair)
+
+    def sealed() -> str:
+        with before_app.app_context():
+            value = db.session.scalar(select(TotpFactor.secret))
+            db.session.remove()
+            return str(value)
+
+    sealed_under_old = sealed()
+    during = AuthFlow(make_app(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=OLD).test_client(), sms)
+    code = totp_code(pair["totp_secret"], clock)
+    assert answer(during, during.login(pair["user"]), {"otp": code, "factor": "totp"}).status_code == 200
+    assert sealed() != sealed_under_old  # opened with the fallback, so sealed again under the new key
+    assert answer(during, during.login(pair["user"]), {"recovery_code": codes[0]}).status_code == 200
+
+    # Without the fallback the app's secret (resealed) still opens; codes hashed under the old key do not.
+    after = AuthFlow(make_app(SECRET_KEY=NEW).test_client(), sms)
+    clock.advance(30)
+    code = totp_code(pair["totp_secret"], clock)
+    assert answer(after, after.login(pair["user"]), {"otp": code, "factor": "totp"}).status_code == 200
+    assert answer(after, after.login(pair["user"]), {"recovery_code": codes[1]}).status_code == 401

@@ -45,7 +45,8 @@ def test_a_full_flow_writes_its_audit_rows(app, client, flow, sms, clock):
     assert rows[1].details == {"reason": "invalid_credentials"}
     assert rows[3].details["provider"] == "recording" and "provider said no" in rows[3].details["error"]
     assert rows[4].details == {"provider": "recording"}
-    assert rows[5].details == {"reason": "invalid"}
+    assert rows[5].details == {"reason": "invalid", "factor": "sms"}
+    assert rows[6].details == {"factor": "sms"}
     for row in rows:
         assert row.ip == "127.0.0.1"
         assert row.user_agent == BROWSER[:256]

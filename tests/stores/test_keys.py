@@ -36,7 +36,8 @@ def secret_keys(k: Keys) -> dict[str, tuple[str, str]]:
 
 
 def all_keys(k: Keys) -> list[str]:
-    return [key for key, _ in secret_keys(k).values()] + [k.user_chains(USER_ID), k.otp_account_failures(USER_ID)]
+    return [key for key, _ in secret_keys(k).values()] + [k.user_chains(USER_ID), k.otp_account_failures(USER_ID),
+                                                          k.totp_step(USER_ID)]
 
 
 @pytest.mark.parametrize("name", ["token", "login_failures", "phone_sends"])
@@ -57,8 +58,8 @@ def test_every_key_is_namespaced_with_the_prefix() -> None:
 def test_key_kinds_do_not_collide() -> None:
     k = keys()
     same_input = {k.token("x"), k.login_failures("x"), k.phone_sends("x"), k.user_chains("x"),
-                  k.otp_account_failures("x")}
-    assert len(same_input) == 5
+                  k.otp_account_failures("x"), k.totp_step("x")}
+    assert len(same_input) == 6
     # Purpose-separated sub-keys: the hash part differs too, not only the label.
     digests = {key.rsplit(":", 1)[1] for key in (k.token("x"), k.login_failures("x"), k.phone_sends("x"))}
     assert len(digests) == 3

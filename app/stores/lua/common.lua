@@ -100,6 +100,37 @@ local function user_disabled(token_key, dkey)
   return false
 end
 
+-- The checks every answer to a login's second step passes before it is judged: a live pre-OTP
+-- token of an enabled user, an account under its failure window, a login under its attempts.
+-- `t` holds the token's kind, exp, fails, uid, fkey, dkey. Returns a refusal, or nil to go on.
+local function second_step_gate(token_key, t, now, account_max, window, max_attempts)
+  if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'no_token'} end
+  if user_disabled(token_key, t[6]) then return {'no_token'} end
+  local wait = window_wait(t[5], now, window, account_max)
+  if wait > 0 then return {'account_locked', tostring(wait), t[4]} end
+  if tonumber(t[3]) >= max_attempts then
+    redis.call('DEL', token_key)
+    return {'attempts_exceeded', t[4]}
+  end
+  return nil
+end
+
+-- Counts a wrong answer, of any factor, against the login and the account alike.
+local function count_wrong(token_key, t, now, window, member, max_attempts, verdict)
+  local fails = redis.call('HINCRBY', token_key, 'fails', 1)
+  window_add(t[5], now, window, member)
+  return {verdict or 'wrong_code', tostring(max_attempts - fails), t[4]}
+end
+
+-- Remembers the newest authenticator-app time step used by an account. False when `step` is not
+-- newer than the last one used: that code (or an older one) was already spent.
+local function claim_step(key, step, ttl)
+  local last = tonumber(redis.call('GET', key) or '-1')
+  if step <= last then return false end
+  redis.call('SET', key, tostring(step), 'EX', ttl)
+  return true
+end
+
 -- Notes a sign-in from `field` (a keyed hash of the kind of device and its network) in the user's
 -- devices, forgetting those older than `window`. Returns '1' when this one was not seen within the
 -- window, '0' when it was (or when no device is known for the sign-in: empty field).
@@ -131,4 +162,19 @@ local function event_writer(key, at)
       'id', ARGV[at + 1], 'type', kind, 'at', ARGV[at + 2], 'user_id', uid or '',
       'ip', ARGV[at + 3], 'user_agent', ARGV[at + 4], 'request_id', ARGV[at + 5], 'details', details or '')
   end
+end
+
+-- Mints the pair of a sign-in that has just been proven, records its session and notes its device.
+-- `t` is the pre-OTP token's fields (uid 4th, 'first' 10th); from ARGV[at] on: session id, access
+-- expiry, refresh expiry, client IP, user agent, amr, kind, device field, device window.
+-- Returns '1' when the device was not seen for the account within the window (never on a first login).
+local function start_session(names, t, now, at)
+  local uid, sid, refresh_exp = t[4], ARGV[at], tonumber(ARGV[at + 2])
+  -- Tokens carry the amr space-separated (JWT claims); the session record keeps it comma-separated.
+  mint_pair(names, uid, sid, (string.gsub(ARGV[at + 5], ',', ' ')), KEYS[2], KEYS[3], tonumber(ARGV[at + 1]),
+    refresh_exp)
+  open_session(names, sid, uid, now, ARGV[at + 3], ARGV[at + 4], ARGV[at + 5], ARGV[at + 6], refresh_exp)
+  local new_device = note_device(names, uid, ARGV[at + 7], now, tonumber(ARGV[at + 8]))
+  if t[10] == '1' then new_device = '0' end
+  return new_device
 end

@@ -12,43 +12,30 @@
 -- Each verdict that checked a code adds its event to the stream in the same step.
 local now = tonumber(ARGV[1])
 local emit = event_writer(KEYS[4], 16 + NAME_ARGS)
-local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'otp', 'otp_exp', 'uid', 'fkey', 'dkey', 'replaced',
+local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'uid', 'fkey', 'dkey', 'otp', 'otp_exp', 'replaced',
   'first')
-if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'no_token'} end
-if user_disabled(KEYS[1], t[8]) then return {'no_token'} end
-local window = tonumber(ARGV[5])
-local wait = window_wait(t[7], now, window, tonumber(ARGV[4]))
-if wait > 0 then return {'account_locked', tostring(wait), t[6]} end
-local max_attempts = tonumber(ARGV[3])
-if tonumber(t[3]) >= max_attempts then
-  redis.call('DEL', KEYS[1])
-  emit('otp_exceeded', t[6])
-  return {'attempts_exceeded', t[6]}
+local window, max_attempts = tonumber(ARGV[5]), tonumber(ARGV[3])
+local refused = second_step_gate(KEYS[1], t, now, tonumber(ARGV[4]), window, max_attempts)
+if refused then
+  if refused[1] == 'attempts_exceeded' then emit('otp_exceeded', t[4], {factor = 'sms'}) end
+  return refused
 end
-if not t[4] or tonumber(t[5]) <= now then
-  emit('otp_failed', t[6], {reason = 'expired'})
-  return {'no_code', t[6]}
+if not t[7] or tonumber(t[8]) <= now then
+  emit('otp_failed', t[4], {reason = 'expired', factor = 'sms'})
+  return {'no_code', t[4]}
 end
-if not ct_equal(t[4], ARGV[2]) then
+if not ct_equal(t[7], ARGV[2]) then
   -- A code that was live before a resend is not a guess: its owner is told to use the newest.
   for old in string.gmatch(t[9] or '', '([^,]+)') do
     if ct_equal(old, ARGV[2]) then
-      emit('otp_failed', t[6], {reason = 'expired'})
-      return {'otp_replaced', t[6]}
+      emit('otp_failed', t[4], {reason = 'expired', factor = 'sms'})
+      return {'otp_replaced', t[4]}
     end
   end
-  local fails = redis.call('HINCRBY', KEYS[1], 'fails', 1)
-  window_add(t[7], now, window, ARGV[6])
-  emit('otp_failed', t[6], {reason = 'invalid'})
-  return {'wrong_code', tostring(max_attempts - fails), t[6]}
+  emit('otp_failed', t[4], {reason = 'invalid', factor = 'sms'})
+  return count_wrong(KEYS[1], t, now, window, ARGV[6], max_attempts)
 end
 redis.call('DEL', KEYS[1])
-local names = names_from(16)
-local sid, refresh_exp = ARGV[7], tonumber(ARGV[9])
--- Tokens carry the amr space-separated (JWT claims); the session record keeps it comma-separated.
-mint_pair(names, t[6], sid, (string.gsub(ARGV[12], ',', ' ')), KEYS[2], KEYS[3], tonumber(ARGV[8]), refresh_exp)
-open_session(names, sid, t[6], now, ARGV[10], ARGV[11], ARGV[12], ARGV[13], refresh_exp)
-local new_device = note_device(names, t[6], ARGV[14], now, tonumber(ARGV[15]))
-if t[10] == '1' then new_device = '0' end
-emit('otp_ok', t[6])
-return {'ok', new_device, t[6]}
+local new_device = start_session(names_from(16), t, now, 7)
+emit('otp_ok', t[4], {factor = 'sms'})
+return {'ok', new_device, t[4]}
