@@ -22,9 +22,11 @@ _SECURITY_FIELDS = {"runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup", "secco
                     "allowPrivilegeEscalation", "readOnlyRootFilesystem", "capabilities"}
 
 
-def workload(objs: list[dict[str, Any]], kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(pod spec, its one container) of the release's Deployment or hook Job."""
-    pod = chart.find(objs, kind)["spec"]["template"]["spec"]
+def workload(objs: list[dict[str, Any]], kind: str, name: str = "") -> tuple[dict[str, Any], dict[str, Any]]:
+    """(pod spec, its one container) of the release's Deployment (the API's unless `name` says
+    another, e.g. chart.WORKER) or hook Job."""
+    suffix = name or (chart.API if kind == "Deployment" else "")
+    pod = chart.find(objs, kind, suffix)["spec"]["template"]["spec"]
     assert len(pod["containers"]) == 1, "one container per pod: teach kubelet.py about sidecars"
     return pod, pod["containers"][0]
 
@@ -82,10 +84,10 @@ def resource_flags(container: dict[str, Any]) -> list[str]:
 
 
 def run_args(objs: list[dict[str, Any]], kind: str, image: str, name: str | None = None,
-             publish: int | None = None, command: list[str] | None = None) -> list[str]:
+             publish: int | None = None, command: list[str] | None = None, workload_name: str = "") -> list[str]:
     """`podman run` arguments (after `run`) for the release's `kind` pod, image and command included;
     `command` runs another command with the same spec (a one-off, as `kubectl run --overrides`)."""
-    pod, container = workload(objs, kind)
+    pod, container = workload(objs, kind, workload_name)
     env = environment(objs, container)
     args = ["--network", NETWORK, *security_flags(pod, container), *volume_flags(pod, container),
             *resource_flags(container)]

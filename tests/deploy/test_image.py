@@ -186,13 +186,19 @@ def test_the_pod_serves_a_whole_sign_in_and_stops_on_sigterm(podman, release, im
 
 
 # ---- The event worker ----------------------------------------------------------------------
-# When "Auth events" lands, `flask --app app events drain` runs here from the same image and
-# the same pod spec (its own Deployment or CronJob in the chart once it has one; until then the
-# API's):
-#
-#     result = run_to_completion(podman, release, "Deployment", image, ["flask", "--app", "app", "events", "drain"])
-#
-# and its test asserts exit code 0 and that the events the sign-in above recorded were drained.
+def test_the_event_worker_runs_from_the_same_image_and_drains_the_sign_in(podman, release, image, migrated,
+                                                                         database):
+    """The worker Deployment's pod (its own spec: read-only root, UID 10001, no capabilities), with
+    `--once` added so it settles what the stream holds and exits: the events of the sign-in above
+    (signup's row was written with the account; the rest wait in the stream) reach auth_events."""
+    command = [*kubelet.workload(release, "Deployment", chart.WORKER)[1]["command"], "--once"]
+    result = podman("run", "--rm", *kubelet.run_args(release, "Deployment", image, command=command,
+                                                     workload_name=chart.WORKER), timeout=300, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "settled" in result.stdout
+    with psycopg.connect(database) as conn:
+        events = {row[0] for row in conn.execute("SELECT DISTINCT event FROM auth_events")}
+    assert {"signup", "login_ok", "otp_sent", "otp_ok"} <= events, events
 
 
 def test_one_off_commands_run_from_the_pod_spec(podman, release, image, migrated):
