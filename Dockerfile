@@ -65,8 +65,11 @@ COPY migrations ./migrations
 COPY openapi.yaml ./
 COPY gunicorn.conf.py ./
 
-# Bytecode compiled at build time, since the running container cannot write it.
-RUN python -m compileall -q /app/app /app/migrations
+# Bytecode compiled at build time, since the running container cannot write it;
+# and whatever umask the checkout was made with (0077 leaves folders 0700), the
+# app user can read the code and only root can change it.
+RUN chmod -R a+rX,go-w /app \
+    && python -m compileall -q /app/app /app/migrations
 
 # From here on nothing runs as root.
 USER 10001:10001
