@@ -15,12 +15,12 @@ def list_sessions():  # type: ignore[no-untyped-def]
     return sessions_body(sessions, current)
 
 
-@bp.delete("/sessions/<session_id>")
-def end_session(session_id: str):  # type: ignore[no-untyped-def]
+@bp.delete("/sessions/<id>")
+def end_session(id: str):  # type: ignore[no-untyped-def]  # the contract names it {id}
     svc = services()
     token = bearer_token()
     json_body(svc.schemas.empty)
-    svc.sessions.end(token, session_id)
+    svc.sessions.end(token, id)
     return Response(status=204)
 
 

@@ -83,3 +83,15 @@ def test_a_session_ended_meanwhile_gets_no_grace(flow):
     fresh = refresh(flow.client, pair["refresh_token"]).get_json()
     assert flow.client.post("/api/v1/logout", headers=bearer(fresh["access_token"])).status_code == 204
     assert refresh(flow.client, pair["refresh_token"]).status_code == 401
+
+
+def test_no_grace_when_it_is_zero_even_for_a_request_whose_clock_read_came_first(app_and_flow, clock):
+    # Each request reads its clock before its script runs, so under a race the loser can carry an
+    # earlier time than the winner's first use (a negative age); with no grace it still revokes.
+    _, flow = app_and_flow(REFRESH_REUSE_GRACE_SECONDS="0")
+    pair = flow.signed_in()
+    assert refresh(flow.client, pair["refresh_token"]).status_code == 200
+    clock.advance(-0.25)
+    late = refresh(flow.client, pair["refresh_token"])
+    assert late.status_code == 401 and late.get_json()["code"] == "invalid_token"
+    assert flow.client.get("/api/v1/me", headers=bearer(pair["access_token"])).status_code == 401

@@ -236,7 +236,7 @@ def test_jwt_access_tokens_the_jwks_and_the_forwarded_jwt_match_the_document(mak
 
 
 SESSIONS, PASSWORD_CHANGE = "/api/v1/sessions", "/api/v1/password/change"
-ONE_SESSION = "/api/v1/sessions/{session_id}"
+ONE_SESSION = "/api/v1/sessions/{id}"
 
 
 def _signed_in(client) -> dict:  # type: ignore[no-untyped-def]

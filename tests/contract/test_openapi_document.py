@@ -57,7 +57,7 @@ def test_operations_that_take_a_token_name_its_kind():
                 kinds[f"{method.upper()} {path}"] = set(requirement)
     assert kinds["POST /api/v1/send-otp"] == kinds["POST /api/v1/validate-otp"] == {"preOtpToken"}
     for operation in ("GET /api/v1/me", "POST /api/v1/logout", "GET /api/v1/auth/check", "GET /api/v1/sessions",
-                      "DELETE /api/v1/sessions", "DELETE /api/v1/sessions/{session_id}",
+                      "DELETE /api/v1/sessions", "DELETE /api/v1/sessions/{id}",
                       "POST /api/v1/password/change", "DELETE /api/v1/me"):
         assert kinds[operation] == {"accessToken"}
 

@@ -12,7 +12,10 @@ if t[1] ~= 'refresh' or tonumber(t[4]) <= now then return {'no_token'} end
 local names = names_from(5)
 local verdict = 'ok'
 if t[5] == '1' then
-  if now - tonumber(t[6] or '0') >= tonumber(ARGV[4]) then
+  -- Without a grace every reuse revokes: 'now' comes from the caller's clock, so a request that
+  -- read its clock before the winner's can see a negative age and must not count it as racing.
+  local grace = tonumber(ARGV[4])
+  if grace <= 0 or now - tonumber(t[6] or '0') >= grace then
     revoke_chain(names, t[3], t[2])
     emit('refresh_reuse', t[2])
     return {'reused', t[2]}
