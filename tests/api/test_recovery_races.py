@@ -33,7 +33,7 @@ def test_concurrent_forgot_calls_cannot_pass_the_accounts_cap(app, flow, sms):
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         statuses = list(pool.map(ask, range(10)))
-    # The phone's resend cooldown lets one SMS through; the account's cap (3) bounds the rest anyway.
+    # Each request that got through sent its SMS; the account's cap (3) bounds them, however many race.
     assert statuses.count(202) <= 3
     assert statuses.count(202) >= 1
     assert len([to for to, _ in sms.messages if to == user["phone"]]) == statuses.count(202)
