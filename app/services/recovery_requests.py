@@ -10,7 +10,9 @@ SMS budget of /send-otp apply to it as they are. A request that could not send a
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from app.models import User
@@ -31,6 +33,7 @@ EVENTS = {"reset": ("password_reset", "password_reset_failed"), "change": ("phon
 
 
 DECOY_ROUND_TRIPS = 4
+DECOY_SAMPLES = 64
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,11 @@ class RequestSettings:
 
 class RecoveryRequests:
     def __init__(self, *, store: RecoveryStore, otp: OtpService, mailer: Mailer, clock: Clock,
-                 settings: RequestSettings, events: Recorder) -> None:
+                 settings: RequestSettings, events: Recorder, sleep: Callable[[float], None] = time.sleep) -> None:
+        # How long sending a known address's codes took lately (this process): an unknown address waits
+        # as long as one of them, so the providers' latency does not tell the two apart.
+        self._send_seconds: deque[float] = deque(maxlen=DECOY_SAMPLES)
+        self._sleep = sleep
         self._store = store
         self._otp = otp
         self._mailer = mailer
@@ -73,13 +80,14 @@ class RecoveryRequests:
         self._capped(self._store.begin(token, kind, subject, now, cfg.max_per_hour, member, fields, expires_at,
                                        user_id, email_code), user_id)
         locale = self._mailer.texts.choose(user.locale, languages)
-        sent = False
+        sent, started = False, time.perf_counter()
         try:
             self._otp.send(token, languages, client_bucket, kind=kind, before=lambda: self._mailer.send(
                 user.email, template, locale, code=email_code, phone_hint=phone_hint(phone)))
             sent = True
         finally:
             self._store.settle(token, kind, user_id, subject, member, sent, expires_at)
+        self._send_seconds.append(time.perf_counter() - started)
         return Opened(token, cfg.ttl, email_hint(user.email), phone_hint(phone))
 
     def decoy(self, kind: str, subject: str) -> Opened:
@@ -87,10 +95,14 @@ class RecoveryRequests:
         cfg, token, member = self._settings, new_token(), secrets.token_hex(8)
         now = self._clock.now()
         self._capped(self._store.begin(token, kind, subject, now, cfg.max_per_hour, member, None, now + cfg.ttl), "")
+        started = time.perf_counter()
         # As many round trips as a known address costs after this one (the SMS reservation and its
-        # settling, the request's settling, its event): the same Redis work, against a key nobody has.
+        # settling, the request's settling, its event): the same Redis work, against a key nobody has...
         for _ in range(DECOY_ROUND_TRIPS):
             self._store.owner(token, kind, now)
+        # ...and as long as a recent real send took, the email and SMS providers' time included.
+        if self._send_seconds:
+            self._sleep(max(0.0, secrets.choice(list(self._send_seconds)) - (time.perf_counter() - started)))
         return Opened(token, cfg.ttl)
 
     def owner(self, raw_token: str, kind: str) -> str:
