@@ -44,7 +44,7 @@ class PhoneChange:
 
     def confirm(self, raw_token: str, email_code: str, sms_code: str) -> User:
         user = self._users.get(self._requests.owner(raw_token, CHANGE))
-        if user is None:
+        if user is None or user.disabled_at is not None:
             raise InvalidToken("Send a valid change token: Authorization: Bearer <change_token>.")
         verdict = self._requests.judge(raw_token, CHANGE, "both", email_code, sms_code, user)
         user_id, new_phone, ended = str(user.id), verdict.values[1], list(verdict.values[2:])
@@ -71,6 +71,6 @@ class PhoneChange:
         except InvalidToken:
             user_id = self._tokens.access_claims(raw_token).user_id
         user = self._users.get(user_id)
-        if user is None:
-            raise InvalidToken("The account behind this token no longer exists.")
+        if user is None or user.disabled_at is not None:
+            raise InvalidToken("The account behind this token no longer exists or is disabled.")
         return user

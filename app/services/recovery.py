@@ -53,7 +53,7 @@ class PasswordRecovery:
         """`second` is (factor, answer): ('sms', the SMS code) or ('recovery_code', a recovery code)."""
         user_id = self._requests.owner(raw_token, RESET)
         user = self._users.get(user_id)
-        if user is None:  # deleted since
+        if user is None or user.disabled_at is not None:  # deleted or disabled since
             raise InvalidToken("Send a valid reset token: Authorization: Bearer <reset_token>.")
         problems = self._policy.problems(new_password, user.email)
         if problems:  # before any code is judged: a 422 spends nothing

@@ -274,3 +274,17 @@ def test_the_wrong_pair_is_recorded_as_password_reset_failed(app: Flask, flow: A
     email_code, sms_code = codes(email, sms, user)
     reset(flow.client, token, wrong(email_code), sms_code)
     assert "password_reset_failed" in [row.event for row in audit_rows(app, user["id"])]
+
+
+def test_a_disabled_account_gets_the_unknown_answer_and_its_live_token_stops(app: Flask, flow: AuthFlow, email,
+                                                                              sms) -> None:
+    user = flow.signup()
+    token = forgot(flow.client, user["email"]).get_json()["reset_token"]
+    pair = codes(email, sms, user)
+    result = app.test_cli_runner().invoke(args=["users", "disable", user["email"]])
+    assert result.exit_code == 0, result.output
+    sent = len(email.messages)
+    assert forgot(flow.client, user["email"]).status_code == 202
+    assert len(email.messages) == sent  # answered like an unknown address: nothing sent
+    refused = reset(flow.client, token, *pair)
+    assert refused.status_code == 401 and refused.get_json()["code"] == "invalid_token"
