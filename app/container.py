@@ -46,6 +46,7 @@ from app.stores.otp import OtpLimits, RedisOtpStore
 from app.stores.scripts import Scripts
 from app.wiring.email import build_email
 from app.wiring.factors import build_factors
+from app.wiring.recovery import Recovery, build_recovery
 from app.wiring.selfservice import build_selfservice
 from app.wiring.tokens import build_tokens
 
@@ -74,6 +75,7 @@ class Services:
     after_response: AfterResponse
     sessions: SessionService
     account: AccountService
+    recovery: Recovery
 
 
 def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
@@ -116,22 +118,17 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     factors = build_factors(settings, keys=keys, old_keys=old_keys, scripts=scripts, limits=limits, users=users,
                             tokens=tokens, otp=otp, clock=clock, events=events, alerts=alerts,
                             notices=channel.notices, run_later=after_response.run_later)
-    login = LoginService(
-        users=users,
-        passwords=passwords,
-        throttle=throttle,
-        tokens=tokens,
-        otp=otp,
-        clock=clock,
-        test_numbers=settings.TEST_PHONE_NUMBERS,
-        send_on_login=settings.OTP_SEND_ON_LOGIN,
-        events=events,
-        devices=factors.devices,
-    )
+    login = LoginService(users=users, passwords=passwords, throttle=throttle, tokens=tokens, otp=otp, clock=clock,
+                         test_numbers=settings.TEST_PHONE_NUMBERS, send_on_login=settings.OTP_SEND_ON_LOGIN,
+                         events=events, devices=factors.devices)
     policy = _password_policy(settings)
     selfservice = build_selfservice(session=db.session, client=client, keys=keys, old_keys=old_keys, scripts=scripts,
                                     users=users, passwords=passwords, policy=policy, throttle=throttle, tokens=tokens,
                                     audit=audit, clock=clock, events=events)
+    recovery = build_recovery(settings, client=client, keys=keys, old_keys=old_keys, scripts=scripts, limits=limits,
+                              stream=stream, users=users, tokens=tokens, otp=otp, sessions=selfservice.sessions,
+                              policy=policy, mailer=channel.mailer, notices=channel.notices,
+                              run_later=after_response.run_later, clock=clock, events=events)
     return Services(
         settings=settings,
         redis=client,
@@ -154,6 +151,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         after_response=after_response,
         sessions=selfservice.sessions,
         account=selfservice.account,
+        recovery=recovery,
     )
 
 

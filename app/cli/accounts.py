@@ -1,4 +1,4 @@
-"""Account commands: users show/disable/enable/delete, sessions list/revoke, events [purge]."""
+"""Account commands: users show/disable/enable/verify-email/delete, sessions list/revoke, events [purge]."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def users_show(email: str) -> None:
         user = services().admin.user(email)
     for name, value in (("id", user.id), ("email", user.email), ("phone", user.phone),
                         ("created_at", _when(user.created_at)), ("last_login_at", _when(user.last_login_at)),
-                        ("disabled_at", _when(user.disabled_at))):
+                        ("disabled_at", _when(user.disabled_at)), ("email_verified", user.email_verified)):
         click.echo(f"{name:<14}{value}")
 
 
@@ -59,6 +59,15 @@ def users_enable(email: str) -> None:
     with _known_user():
         user = services().admin.enable(email)
     click.echo(f"enabled {user.email}")
+
+
+@users.command("verify-email")
+@click.argument("email")
+def users_verify_email(email: str) -> None:
+    """Mark the account's email address verified."""
+    with _known_user():
+        user = services().admin.verify_email(email)
+    click.echo(f"verified {user.email}")
 
 
 @users.command("delete")
@@ -126,7 +135,7 @@ def events(ctx: click.Context, email: str | None, limit: int) -> None:
         rows = services().admin.events(email, limit)
     for row in rows:
         details = json.dumps(row.details, sort_keys=True) if row.details else ""
-        click.echo(f"{_when(row.created_at)}  {row.event:<16} ip={row.ip or '-'}  "
+        click.echo(f"{_when(row.created_at)}  {row.event:<24} ip={row.ip or '-'}  "
                    f"ua={json.dumps(row.user_agent or '')}  {details}".rstrip())
 
 

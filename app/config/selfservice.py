@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from app.config.auth import AuthSettings
 from app.config.base import ConfigError, setting
 from app.config.email import EmailSettings
-from app.config.parsers import boolean, integer
+from app.config.parsers import boolean, integer, rate
 
 
 def auto_boolean(env: Mapping[str, str], name: str, default: bool | None) -> bool | None:
@@ -27,6 +27,10 @@ class SelfServiceSettings(EmailSettings, AuthSettings):
     # Email the user about a sign-in from a device and network not seen for the account in 90 days.
     # Unset: on whenever EMAIL_BACKEND can reach people (anything but console).
     NOTIFY_NEW_SIGN_IN: bool | None = setting(None, auto_boolean)
+    # Password resets and phone changes one account may ask for in an hour (API.md "Account recovery").
+    PASSWORD_RESET_MAX_PER_HOUR: int = setting(3, integer(minimum=1))
+    # Per client IP, for POST /password/forgot and /phone/change (their SMS also count in SEND_OTP_RATE_LIMIT_PER_IP).
+    RECOVERY_RATE_LIMIT_PER_IP: str = setting("10/hour", rate)
 
     @property
     def notify_new_sign_in(self) -> bool:

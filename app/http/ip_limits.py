@@ -30,12 +30,16 @@ EXTENSION_KEY = "otp_auth.ip_limiter"
 # The rule each limited endpoint's refusals are counted under. /send-otp's per-IP cap
 # (send_otp_per_ip) is not here: it is checked inside the send's own Lua script, so that a
 # failed send gives the client its attempt back (app/stores/otp.py).
-IP_RULES = {"auth.signup": RateLimitRule.SIGNUP_PER_IP, "auth.login": RateLimitRule.LOGIN_PER_IP}
+IP_RULES = {"auth.signup": RateLimitRule.SIGNUP_PER_IP, "auth.login": RateLimitRule.LOGIN_PER_IP,
+            "recovery.password_forgot": RateLimitRule.RECOVERY_PER_IP,
+            "recovery.phone_change": RateLimitRule.RECOVERY_PER_IP}
 
 
 def ip_limits(settings: Settings) -> dict[str, str]:
     """endpoint → limit string."""
-    return {"auth.signup": settings.SIGNUP_RATE_LIMIT_PER_IP, "auth.login": settings.LOGIN_RATE_LIMIT_PER_IP}
+    return {"auth.signup": settings.SIGNUP_RATE_LIMIT_PER_IP, "auth.login": settings.LOGIN_RATE_LIMIT_PER_IP,
+            "recovery.password_forgot": settings.RECOVERY_RATE_LIMIT_PER_IP,
+            "recovery.phone_change": settings.RECOVERY_RATE_LIMIT_PER_IP}
 
 
 def install_ip_limits(app: Flask, settings: Settings, client: redis.Redis) -> None:

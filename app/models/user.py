@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, Uuid
+from sqlalchemy import Boolean, String, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
@@ -28,6 +28,8 @@ class User(Model):
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # BCP 47 tag chosen at signup (e.g. "pt-BR"); picks the language of the SMS texts.
     locale: Mapped[str | None] = mapped_column(String(35), nullable=True)
+    # True once a code sent to the address came back (email verification, a password reset, a phone change).
+    email_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     if TYPE_CHECKING:  # column properties app/models/factors.py adds once the factor tables exist
         totp_enabled: Mapped[bool]

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, post_load, validate, validates, validates_schema
 
 from app.schemas.fields import StrictBoolean, StrictString, TrimmedEmail
+from app.schemas.recovery import RecoverySchemas
 from app.services import recovery_code_factor, totp
 from app.services.passwords import PasswordPolicy
 from app.services.phones import PhonePolicy, PhoneRejected
@@ -148,3 +149,4 @@ class RequestSchemas:
         self.confirm_totp = ConfirmTotpSchema()
         self.password_change = PasswordChangeSchema()
         self.delete_account = DeleteAccountSchema()
+        self.recovery = RecoverySchemas(phones, otp_length)

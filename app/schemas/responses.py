@@ -10,11 +10,13 @@ from app.services.factors import FactorSummary, TotpEnrolment
 from app.services.login import LoginResult
 from app.services.otp import SendResult
 from app.services.ports import SessionRecord
+from app.services.recovery_requests import Opened
 from app.services.tokens import TokenPair
 
 
 def user_body(user: User) -> dict[str, Any]:
-    return {"id": str(user.id), "email": user.email, "phone": user.phone, "created_at": isoformat_z(user.created_at)}
+    return {"id": str(user.id), "email": user.email, "phone": user.phone, "created_at": isoformat_z(user.created_at),
+            "email_verified": bool(user.email_verified)}
 
 
 def login_body(result: LoginResult) -> dict[str, Any]:
@@ -71,3 +73,12 @@ def sessions_body(sessions: list[SessionRecord], current: str) -> dict[str, Any]
         }
         for record in sessions
     ]}
+
+
+def reset_body(opened: Opened) -> dict[str, Any]:
+    return {"reset_token": opened.token, "token_type": "Bearer", "expires_in": opened.expires_in}
+
+
+def change_body(opened: Opened) -> dict[str, Any]:
+    return {"change_token": opened.token, "token_type": "Bearer", "expires_in": opened.expires_in,
+            "sent_to": {"email": opened.email_hint, "phone": opened.phone_hint}}

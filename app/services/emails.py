@@ -72,3 +72,9 @@ def email_lookup_forms(raw: str) -> tuple[str, ...]:
     except EmailRejected:
         return (legacy,)
     return (canonical,) if canonical == legacy else (canonical, legacy)
+
+
+def email_hint(email: str) -> str:
+    """What an answer may show of an address: its first character and its domain (`a***@example.com`)."""
+    local, _, domain = email.rpartition("@")
+    return f"{local[:1]}***@{domain}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from app.adapters.sms.base import SmsDeliveryError, SmsSender, delivered_by
@@ -62,17 +62,20 @@ class OtpService:
     def message(self, code: str, locale: str | None = None) -> str:
         return self._texts.render(code, locale)
 
-    def send(self, pre_token: str, languages: Iterable[tuple[str, float]] = (), client_bucket: str = "") -> SendResult:
+    def send(self, pre_token: str, languages: Iterable[tuple[str, float]] = (), client_bucket: str = "",
+             kind: str = "pre", before: Callable[[], None] | None = None) -> SendResult:
         """Replaces the login's code with a new one and texts it to the account's phone.
 
         The text is in the locale saved at signup, else the best of `languages`
-        (Accept-Language pairs of tag and q-value), else the default.
+        (Accept-Language pairs of tag and q-value), else the default. `kind` 'reset' or 'change'
+        texts an account-recovery request's code under the same limits; `before` runs once the send
+        is reserved (the request's email): if it raises, the reservation is undone.
         """
         cfg = self._settings
         now = self._clock.now()
         member = secrets.token_hex(8)
         code = generate_code(cfg.length)
-        answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member, client_bucket)
+        answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member, client_bucket, kind)
         if answer.status == "sms_budget":
             self._budget.refused(float(answer.value))
         if answer.status != "ok":
@@ -80,6 +83,12 @@ class OtpService:
                 self._events.rate_limited(_SEND_RULES[answer.status])
             raise _send_refusal(answer)
         phone, user_id, is_test_number, saved_locale, budget_used = answer.values
+        if before is not None:
+            try:
+                before()
+            except BaseException:
+                self._store.finish_send(pre_token, member, delivered=False)
+                raise
         self._budget.counted(int(budget_used))
         provider, seconds = TEST_NUMBER_PROVIDER, None
         if is_test_number != "1":

@@ -21,3 +21,7 @@ class RateLimitRule(StrEnum):
     OTP_SENDS_PER_LOGIN = "otp_sends_per_login"
     OTP_SENDS_PER_PHONE = "otp_sends_per_phone"
     OTP_ACCOUNT_FAILURES = "otp_account_failures"
+    RECOVERY_PER_ACCOUNT = "recovery_per_account"
+    RECOVERY_PER_IP = "recovery_per_ip"
+    EMAIL_CODE_COOLDOWN = "email_code_cooldown"
+    EMAIL_CODES_PER_HOUR = "email_codes_per_hour"

@@ -27,7 +27,7 @@ class UserService:
     def register(self, email: str, phone: str, password: str, locale: str | None = None) -> User:
         """Creates the account; the commit is done before this returns, so a 201 is never lost."""
         user = User(id=uuid.uuid4(), email=canonical_email(email), phone=phone,
-                    password_hash=self._passwords.hash(password), locale=locale)
+                    password_hash=self._passwords.hash(password), locale=locale, email_verified=False)
         self._session.add(user)
         # One commit writes the account and its audit row; the event goes on the stream after it.
         self._events.stage("signup", user.id)
@@ -66,6 +66,20 @@ class UserService:
     def set_password(self, user: User, password: str) -> None:
         """Replaces the password's hash; the commit also writes what the caller staged (its audit row)."""
         user.password_hash = self._passwords.hash(password)
+        self._commit_keeping(user)
+
+    def reset_password(self, user: User, password: str) -> None:
+        """A reset proven by a code sent to the address: the new hash, and the address verified."""
+        user.email_verified = True
+        self.set_password(user, password)
+
+    def change_phone(self, user: User, phone: str) -> None:
+        """A phone change proven by codes sent to the new number and the address."""
+        user.phone, user.email_verified = phone, True
+        self._commit_keeping(user)
+
+    def mark_email_verified(self, user: User) -> None:
+        user.email_verified = True
         self._commit_keeping(user)
 
     def _commit_keeping(self, user: User) -> None:

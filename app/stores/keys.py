@@ -164,6 +164,15 @@ class Keys(KeyNames):
         """A field of `user_devices`: the kind of device and its network, never the network itself."""
         return self._hasher.digest("device", fingerprint)
 
+    def recovery(self, kind: str, subject: str) -> str:
+        """Account-recovery state of one kind (app/stores/recovery.py): a user's live request or email code,
+        its send and request windows; `subject` (a user id or an email) appears only as a keyed hash."""
+        return f"{self.prefix}recovery:{kind}:{self._hasher.digest('recovery', subject)}"
+
+    def email_code_digest(self, record_key: str, code: str) -> str:
+        """The stored form of an email code, bound to its record like an SMS code to its login."""
+        return self._hasher.digest("email_code", f"{record_key}:{code}")
+
     def otp_digest(self, token_key: str, code: str) -> str:
         """The stored form of a code, bound to its login so equal codes never hash alike."""
         return self._hasher.digest("otp", f"{token_key}:{code}")

@@ -43,8 +43,9 @@ class RedisOtpStore:
         self._keysets = (keys, *fallbacks)
 
     def reserve_send(self, raw_token: str, code: str, now: float, code_expires_at: float, member: str,
-                     client_bucket: str = "") -> StoreAnswer:
+                     client_bucket: str = "", kind: str = "pre") -> StoreAnswer:
         """Checks the send limits (the service-wide SMS budget too) and parks `code` as pending.
+        `kind` is the token's: 'pre', or 'reset' / 'change' for an account-recovery request.
 
         'ok' carries (phone, user id, '1' for a test number, saved locale, SMS used this hour);
         'sms_budget' carries the seconds until the budget's hour ends.
@@ -64,7 +65,7 @@ class RedisOtpStore:
                 args=[repr(now), keys.otp_digest(token_key, code), repr(code_expires_at), lim.resend_cooldown,
                       lim.max_sends_per_login, lim.max_sends_per_phone_per_hour, lim.account_max_failures,
                       lim.account_window, lim.max_attempts, member, lim.sms_max_per_hour, repr(hour_left),
-                      math.ceil(hour_left) + 60, ip_limit, lim.sends_per_ip_window],
+                      math.ceil(hour_left) + 60, ip_limit, lim.sends_per_ip_window, kind],
             ))
 
         return _answer(first_hit(self._keysets, attempt, found))

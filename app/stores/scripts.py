@@ -11,7 +11,8 @@ from redis.commands.core import Script
 # One entry a file of lua/ (common.lua aside, which every script starts with).
 SCRIPT_NAMES = ("login_begin", "send_reserve", "send_finish", "otp_verify", "refresh", "logout", "revoke_user",
                 "breaker_acquire", "breaker_report", "sessions_list", "session_end", "webhook_claim", "factor_verify",
-                "totp_step", "device_remember", "device_sign_in")
+                "totp_step", "device_remember", "device_sign_in", "recovery_begin", "recovery_settle",
+                "recovery_verify", "email_code_send", "email_code_undo", "email_code_verify")
 
 
 def _load(client: redis.Redis, name: str) -> Script:
@@ -45,6 +46,12 @@ class Scripts:
     sessions_list: Script
     session_end: Script
     webhook_claim: Script
+    recovery_begin: Script
+    recovery_settle: Script
+    recovery_verify: Script
+    email_code_send: Script
+    email_code_undo: Script
+    email_code_verify: Script
 
 
 def as_text(value: bytes | str | int) -> str:

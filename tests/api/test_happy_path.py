@@ -35,4 +35,5 @@ def test_signup_login_code_me(flow, client):
         "email": "ada@example.com",
         "phone": "+919876543210",
         "created_at": user["created_at"],
+        "email_verified": False,
     }

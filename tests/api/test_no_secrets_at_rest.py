@@ -68,3 +68,36 @@ def test_no_plaintext_secrets_anywhere(app, flow, client, caplog, clock):
     # free-standing occurrence would be the code itself.
     assert not re.search(rf"(?<![0-9a-f.]){code}(?![0-9a-f.])", haystack)
     assert user["email"] in haystack  # the scan did read the user row
+
+
+def _email_codes(email, address):
+    return [match for message in email.to(address) for match in re.findall(r"\b(\d{6})\b", message.body)]
+
+
+def test_no_recovery_secret_anywhere(app, flow, client, caplog, email, sms):
+    """Email codes, reset tokens and change tokens, while live and once spent: only keyed hashes at rest."""
+    caplog.set_level(logging.DEBUG)
+    session = flow.signed_in()
+    user = session["user"]
+    client.post("/api/v1/email/verification", headers=bearer(session["access_token"]))
+    reset = client.post("/api/v1/password/forgot", json={"email": user["email"]}).get_json()["reset_token"]
+    unknown = client.post("/api/v1/password/forgot", json={"email": "ghost@example.com"}).get_json()["reset_token"]
+    change = client.post("/api/v1/phone/change", headers=bearer(session["access_token"]),
+                         json={"phone": "+14155550177"}).get_json()["change_token"]
+    codes = _email_codes(email, user["email"]) + [re.search(r"\d{6}", body).group(0) for _, body in sms.messages]
+    assert len(codes) == 6  # emails: verification, reset, change; SMS: the sign-in, reset, change
+    live = redis_dump(app)
+    spent = client.post("/api/v1/password/reset", headers=bearer(reset), json={
+        "email_code": codes[1], "sms_code": sms.last_code(user["phone"]), "new_password": "a reset passphrase 9"})
+    assert spent.status_code == 204
+    dump = live + redis_dump(app)
+    drain(app)
+    with app.app_context():
+        rows = db.session.execute(text("SELECT * FROM auth_events")).all()
+        dump.extend(str(value) for row in rows for value in row)
+    dump.extend(record.getMessage() + str(record.__dict__) for record in caplog.records)
+    haystack = "\n".join(dump)
+    for secret in (reset, unknown, change, "a reset passphrase 9"):
+        assert secret not in haystack
+    for code in codes:
+        assert not re.search(rf"(?<![0-9a-f.]){code}(?![0-9a-f.])", haystack), code

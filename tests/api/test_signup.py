@@ -20,7 +20,8 @@ def test_created_with_uuid_and_utc_timestamp(client):
     response = client.post(URL, json=body(email="  Grace@Example.ORG"))
     assert response.status_code == 201
     data = response.get_json()
-    assert set(data) == {"id", "email", "phone", "created_at"}
+    assert set(data) == {"id", "email", "phone", "created_at", "email_verified"}
+    assert data["email_verified"] is False
     assert uuid.UUID(data["id"])
     assert data["email"] == "grace@example.org"
     assert data["created_at"].endswith("Z")

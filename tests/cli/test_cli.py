@@ -196,3 +196,30 @@ def test_users_disable_and_enable_through_the_command_line(app, flow):
     assert enabled.exit_code == 0 and enabled.output.strip() == f"enabled {user['email']}"
     assert "disabled_at   -" in run(app, "users", "show", user["email"]).output
     assert [row.event for row in audit_rows(app, user["id"])] == ["signup", "user_disabled", "user_enabled"]
+
+
+def test_users_verify_email_marks_the_address_verified_with_an_event(app, flow):
+    session = flow.signed_in()
+    user = session["user"]
+    result = run(app, "users", "verify-email", user["email"])
+    assert result.exit_code == 0 and result.output.strip() == f"verified {user['email']}"
+    me = flow.client.get("/api/v1/me", headers=bearer(session["access_token"])).get_json()
+    assert me["email_verified"] is True
+    assert "email_verified" in run(app, "users", "show", user["email"]).output
+    assert [(row.event, row.details) for row in audit_rows(app, user["id"]) if row.event == "email_verified"] == [
+        ("email_verified", {"by": "cli"})]
+    assert run(app, "users", "verify-email", "nobody@example.com").exit_code == 1
+
+
+def test_events_lists_the_recovery_events(app, flow, email, sms):
+    user = flow.signup()
+    token = flow.client.post("/api/v1/password/forgot", json={"email": user["email"]}).get_json()["reset_token"]
+    body = {"email_code": email.last_code(user["email"]), "sms_code": sms.last_code(user["phone"]),
+            "new_password": "a listed new passphrase"}
+    assert flow.client.post("/api/v1/password/reset", headers=bearer(token),
+                            json={**body, "email_code": "000000" if body["email_code"] != "000000" else "111111"}
+                            ).status_code == 401
+    assert flow.client.post("/api/v1/password/reset", headers=bearer(token), json=body).status_code == 204
+    assert run(app, "events", "drain", "--once").exit_code == 0
+    listed = [line.split()[1] for line in run(app, "events", "--user", user["email"]).output.splitlines()]
+    assert listed[:3] == ["password_reset", "password_reset_failed", "password_reset_requested"]

@@ -280,3 +280,51 @@ def test_account_deletion_matches_the_document(client):
     assert_documented(ME, "delete", client.delete(ME, headers=access, json={"password": PASSWORD}))
     assert code_of(assert_documented(ME, "delete", client.delete(ME, headers=access, json={
         "password": PASSWORD}))) == "invalid_token"
+
+
+FORGOT, RESET = "/api/v1/password/forgot", "/api/v1/password/reset"
+PHONE_CHANGE, PHONE_CONFIRM = "/api/v1/phone/change", "/api/v1/phone/confirm"
+EMAIL_SEND, EMAIL_VERIFY = "/api/v1/email/verification", "/api/v1/email/verify"
+
+
+def test_recovery_matches_the_document(client, email, sms):
+    session = _signed_in(client)
+    access = bearer(session["access_token"])
+    me = client.get(ME, headers=access).get_json()
+    assert_documented(EMAIL_SEND, "post", client.post(EMAIL_SEND, headers=access))
+    assert code_of(assert_documented(EMAIL_SEND, "post", client.post(EMAIL_SEND, headers=access))) == "rate_limited"
+    right = email.last_code(me["email"])
+    wrong = "000000" if right != "000000" else "111111"
+    assert code_of(assert_documented(EMAIL_VERIFY, "post", client.post(
+        EMAIL_VERIFY, headers=access, json={"code": wrong}))) == "otp_invalid"
+    assert assert_documented(EMAIL_VERIFY, "post", client.post(
+        EMAIL_VERIFY, headers=access, json={"code": right}))["email_verified"] is True
+
+    assert code_of(assert_documented(PHONE_CHANGE, "post", client.post(
+        PHONE_CHANGE, headers=access, json={"phone": "12"}))) == "validation_error"
+    email.fail_next = 1
+    assert code_of(assert_documented(PHONE_CHANGE, "post", client.post(
+        PHONE_CHANGE, headers=access, json={"phone": "+14155550123"}))) == "email_unavailable"
+    change = assert_documented(PHONE_CHANGE, "post", client.post(
+        PHONE_CHANGE, headers=access, json={"phone": "+14155550123"}))
+    (by_email,) = [code for code in email.to(me["email"])[-1].body.split() if code.isdigit() and len(code) == 6]
+    moved = assert_documented(PHONE_CONFIRM, "post", client.post(
+        PHONE_CONFIRM, headers=bearer(change["change_token"]),
+        json={"email_code": by_email, "sms_code": sms.last_code("+14155550123")}))
+    assert moved["phone"] == "+14155550123"
+
+    ticket = assert_documented(FORGOT, "post", client.post(FORGOT, json={"email": me["email"]}))
+    assert_documented(FORGOT, "post", client.post(FORGOT, json={"email": "nobody@example.com"}))
+    assert code_of(assert_documented(FORGOT, "post", client.post(FORGOT, json={"email": "x"}))) \
+        == "validation_error"
+    token = bearer(ticket["reset_token"])
+    body = {"email_code": email.last_code(me["email"]), "sms_code": sms.last_code("+14155550123"),
+            "new_password": "a reset passphrase 1"}
+    assert code_of(assert_documented(RESET, "post", client.post(
+        RESET, headers=token, json={**body, "new_password": "short"}))) == "validation_error"
+    refused = client.post(RESET, headers=token, json={**body, "email_code": wrong if body["email_code"] != wrong
+                                                      else "222222"})
+    assert code_of(assert_documented(RESET, "post", refused)) == "otp_invalid"
+    assert assert_documented(RESET, "post", client.post(RESET, headers=token, json=body)) is None
+    assert code_of(assert_documented(RESET, "post", client.post(RESET, headers=token, json=body))) \
+        == "invalid_token"

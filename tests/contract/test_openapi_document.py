@@ -60,11 +60,20 @@ def test_operations_that_take_a_token_name_its_kind():
                       "DELETE /api/v1/sessions", "DELETE /api/v1/sessions/{id}",
                       "POST /api/v1/password/change", "DELETE /api/v1/me"):
         assert kinds[operation] == {"accessToken"}
+    for operation in ("POST /api/v1/email/verification", "POST /api/v1/email/verify"):
+        assert kinds[operation] == {"accessToken"}
+    assert kinds["POST /api/v1/password/reset"] == {"resetToken"}
+    assert kinds["POST /api/v1/phone/confirm"] == {"changeToken"}
+    # Either kind: each requirement is an alternative.
+    change = DOCUMENT["paths"]["/api/v1/phone/change"]["post"]["security"]
+    assert change == [{"preOtpToken": []}, {"accessToken": []}]
+    assert "security" not in DOCUMENT["paths"]["/api/v1/password/forgot"]["post"]
 
 
 def test_request_bodies_refuse_unknown_fields():
     for name in ("SignupRequest", "LoginRequest", "EmptyRequest", "ValidateOtpRequest", "RefreshRequest",
-                 "PasswordChangeRequest", "DeleteAccountRequest"):
+                 "PasswordChangeRequest", "DeleteAccountRequest", "EmailCodeRequest", "ForgotPasswordRequest",
+                 "ResetPasswordRequest", "PhoneChangeRequest", "PhoneConfirmRequest"):
         assert DOCUMENT["components"]["schemas"][name]["additionalProperties"] is False
 
 

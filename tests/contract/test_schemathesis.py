@@ -34,6 +34,8 @@ CONTRACT_SETTINGS = {
     "OTP_ACCOUNT_MAX_FAILURES": "1000000",
     "SEND_OTP_RATE_LIMIT_PER_IP": "1000000/minute",
     "SMS_MAX_PER_HOUR": "0",
+    "RECOVERY_RATE_LIMIT_PER_IP": "1000000/minute",
+    "PASSWORD_RESET_MAX_PER_HOUR": "1000000",
 }
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(TIME_LIMIT_SECONDS + 60)]

@@ -89,3 +89,35 @@ def test_application_events_are_json_with_the_request_id(client, flow, log_lines
     failed = events[-1]
     assert failed["event"] == "login_failed" and failed["details"] == {"reason": "invalid_credentials"}
     assert failed["user_id"] == user["id"] and failed["request_id"] == "trace-42"
+
+
+def test_account_recovery_logs_no_code_or_token(app_and_flow, log_lines, sms, email):
+    _, flow = app_and_flow(LOG_LEVEL="debug")
+    client = flow.client
+    session = flow.signed_in()
+    user = session["user"]
+    client.post("/api/v1/email/verification", headers=bearer(session["access_token"]))
+    client.post("/api/v1/email/verify", headers=bearer(session["access_token"]),
+                json={"code": email.last_code(user["email"])})
+    change = client.post("/api/v1/phone/change", headers=bearer(session["access_token"]),
+                         json={"phone": "+14155550166"}).get_json()["change_token"]
+    change_codes = (re.findall(r"\b(\d{6})\b", email.to(user["email"])[-1].body)[0], sms.last_code("+14155550166"))
+    client.post("/api/v1/phone/confirm", headers=bearer(change),
+                json={"email_code": wrong_code(change_codes[0]), "sms_code": change_codes[1]})
+    client.post("/api/v1/phone/confirm", headers=bearer(change),
+                json={"email_code": change_codes[0], "sms_code": change_codes[1]})
+    reset = client.post("/api/v1/password/forgot", json={"email": user["email"]}).get_json()["reset_token"]
+    ghost = client.post("/api/v1/password/forgot", json={"email": "ghost@example.com"}).get_json()["reset_token"]
+    client.post("/api/v1/password/reset", headers=bearer(reset), json={
+        "email_code": email.last_code(user["email"]), "sms_code": sms.last_code("+14155550166"),
+        "new_password": "a logged-nowhere passphrase"})
+    secrets = [change, reset, ghost, "a logged-nowhere passphrase"]
+    codes = [code for message in email.messages for code in re.findall(r"\b(\d{6})\b", message.body)]
+    codes += [re.search(r"\d{6}", body).group(0) for _, body in sms.messages if re.search(r"\d{6}", body)]
+    assert len(codes) >= 6
+    for line in log_lines():
+        text = json.dumps(line)
+        for secret in secrets:
+            assert secret not in text, line
+        for code in codes:
+            assert not re.search(rf"(?<![0-9a-f]){code}(?![0-9a-f])", text), line

@@ -47,11 +47,17 @@ ENDPOINTS = [
     ("POST", "/api/v1/factors/totp/confirm"),
     ("DELETE", "/api/v1/factors/totp"),
     ("POST", "/api/v1/factors/recovery-codes"),
+    ("POST", "/api/v1/email/verification"),
+    ("POST", "/api/v1/email/verify"),
+    ("POST", "/api/v1/password/forgot"),
+    ("POST", "/api/v1/password/reset"),
+    ("POST", "/api/v1/phone/change"),
+    ("POST", "/api/v1/phone/confirm"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ]
 FIELDS = ["email", "password", "phone", "otp", "refresh_token", "current_password", "new_password", "factor",
-          "recovery_code", "code", "remember_device", "device_token"]
+          "recovery_code", "code", "remember_device", "device_token", "email_code", "sms_code"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 # What an HTTP server can hand over in a header value: latin-1 text without control characters.
@@ -89,6 +95,8 @@ FIELD_VALUES = {  # mostly strings (what the schema expects, so the value travel
     "device_token": weighted((2, any_text), (1, json_value)),
     "current_password": weighted((3, any_text), (1, json_value)),
     "new_password": weighted((3, any_text), (1, json_value)),
+    "email_code": weighted((2, st.from_regex(r"\A[0-9]{6}\Z")), (1, any_text), (1, json_value)),
+    "sms_code": weighted((2, st.from_regex(r"\A[0-9]{6}\Z")), (1, any_text), (1, json_value)),
 }
 # The fields each endpoint takes; a body with them (fuzzed values) gets past the schema into the services.
 REQUIRED = {
@@ -99,6 +107,11 @@ REQUIRED = {
     "/api/v1/factors/totp/confirm": ["code"],
     "/api/v1/password/change": ["current_password", "new_password"],
     "/api/v1/me": ["password"],
+    "/api/v1/email/verify": ["code"],
+    "/api/v1/password/forgot": ["email"],
+    "/api/v1/password/reset": ["email_code", "sms_code", "new_password"],
+    "/api/v1/phone/change": ["phone"],
+    "/api/v1/phone/confirm": ["email_code", "sms_code"],
 }
 raw_json_tricks = st.sampled_from([
     "{", "[1,]", "NaN", "-Infinity", "1e99999", "9" * 5000, '"\\ud800"', '{"email": "\\u0000"}',
@@ -140,12 +153,18 @@ def fuzz_client(make_app, sms, clock):
     """An app with generous IP limits (so requests reach the services) and one trusted proxy; its user has
     every factor, so answers of each kind reach the code that judges them."""
     app = make_app(TRUSTED_PROXY_COUNT="1", LOGIN_RATE_LIMIT_PER_IP="100000/minute",
-                   SIGNUP_RATE_LIMIT_PER_IP="100000/minute", SEND_OTP_RATE_LIMIT_PER_IP="100000/minute")
+                   SIGNUP_RATE_LIMIT_PER_IP="100000/minute", SEND_OTP_RATE_LIMIT_PER_IP="100000/minute",
+                   RECOVERY_RATE_LIMIT_PER_IP="100000/minute")
     client = app.test_client()
     flow = AuthFlow(client, sms)
     session = enrolled(flow, clock)
     recovery_codes(flow, session)
     tokens = [flow.login(session["user"]), session["access_token"], session["refresh_token"]]
+    # A live reset token and change token, so fuzzed answers reach the scripts that judge them.
+    tokens.append(client.post("/api/v1/password/forgot", json={"email": session["user"]["email"]})
+                  .get_json()["reset_token"])
+    tokens.append(client.post("/api/v1/phone/change", headers={"Authorization": f"Bearer {session['access_token']}"},
+                              json={"phone": "+14155550188"}).get_json()["change_token"])
     return client, tokens
 
 

@@ -47,3 +47,13 @@ def test_every_named_test_exists():
             if not (ROOT / path).is_file() or name not in defined_tests(path):
                 missing.append(f"{path}::{name}")
     assert missing == []
+
+
+def test_every_test_named_anywhere_in_the_document_exists():
+    """The threat model's rows (account recovery's among them) name tests too."""
+    text = DOC.read_text(encoding="utf-8")
+    named = TEST_REF.findall(text)
+    assert any("test_password_reset.py" in path for path, _ in named)
+    missing = [f"{path}::{name}" for path, name in named
+               if not (ROOT / path).is_file() or name not in defined_tests(path)]
+    assert missing == []

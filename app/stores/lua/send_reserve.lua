@@ -5,11 +5,12 @@
 -- ARGV: now, pending code hash (unless the record has a fixed test code), code expiry, cooldown, max sends per login,
 --       phone hourly cap, account max failures, account window, max attempts, member,
 --       SMS budget per hour (0 = unlimited), seconds left in the hour, TTL of the hour counter,
---       sends per client IP (0 = no IP known or no cap), the IP window in seconds.
+--       sends per client IP (0 = no IP known or no cap), the IP window in seconds,
+--       the token's kind ('pre'; 'reset' or 'change' for an account-recovery request, app/stores/recovery.py).
 local now = tonumber(ARGV[1])
 local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'sends', 'next_send', 'phone', 'fkey', 'pkey', 'uid', 'fixed',
   'dkey', 'locale')
-if t[1] ~= 'pre' or tonumber(t[2]) <= now then return {'no_token'} end
+if t[1] ~= (ARGV[16] or 'pre') or tonumber(t[2]) <= now then return {'no_token'} end
 if user_disabled(KEYS[1], t[11]) then return {'no_token'} end
 local wait = window_wait(t[7], now, tonumber(ARGV[8]), tonumber(ARGV[7]))
 if wait > 0 then return {'account_locked', tostring(wait)} end
