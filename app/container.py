@@ -25,6 +25,7 @@ from app.services.account import AccountService
 from app.services.admin import AdminService
 from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
+from app.services.captcha import CaptchaCheck
 from app.services.clock import Clock, SystemClock
 from app.services.events import Recorder
 from app.services.factors import FactorService
@@ -47,6 +48,7 @@ from app.stores.scripts import Scripts
 from app.wiring.email import build_email
 from app.wiring.factors import build_factors
 from app.wiring.selfservice import build_selfservice
+from app.wiring.sms_guard import build_captcha, guard_config
 from app.wiring.tokens import build_tokens
 
 EXTENSION_KEY = "otp_auth"
@@ -74,6 +76,7 @@ class Services:
     after_response: AfterResponse
     sessions: SessionService
     account: AccountService
+    captcha: CaptchaCheck
 
 
 def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
@@ -116,19 +119,11 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     factors = build_factors(settings, keys=keys, old_keys=old_keys, scripts=scripts, limits=limits, users=users,
                             tokens=tokens, otp=otp, clock=clock, events=events, alerts=alerts,
                             notices=channel.notices, run_later=after_response.run_later)
-    login = LoginService(
-        users=users,
-        passwords=passwords,
-        throttle=throttle,
-        tokens=tokens,
-        otp=otp,
-        clock=clock,
-        test_numbers=settings.TEST_PHONE_NUMBERS,
-        send_on_login=settings.OTP_SEND_ON_LOGIN,
-        events=events,
-        devices=factors.devices,
-    )
+    login = LoginService(users=users, passwords=passwords, throttle=throttle, tokens=tokens, otp=otp, clock=clock,
+                         test_numbers=settings.TEST_PHONE_NUMBERS, send_on_login=settings.OTP_SEND_ON_LOGIN,
+                         events=events, devices=factors.devices)
     policy = _password_policy(settings)
+    captcha = build_captcha(settings, metrics)
     selfservice = build_selfservice(session=db.session, client=client, keys=keys, old_keys=old_keys, scripts=scripts,
                                     users=users, passwords=passwords, policy=policy, throttle=throttle, tokens=tokens,
                                     audit=audit, clock=clock, events=events)
@@ -137,7 +132,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         redis=client,
         clock=clock,
         sms=sms,
-        schemas=_request_schemas(settings, texts, policy),
+        schemas=_request_schemas(settings, texts, policy, captcha),
         users=users,
         tokens=tokens,
         otp=otp,
@@ -154,6 +149,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         after_response=after_response,
         sessions=selfservice.sessions,
         account=selfservice.account,
+        captcha=captcha,
     )
 
 
@@ -170,6 +166,7 @@ def _otp_limits(settings: Settings) -> OtpLimits:
         # Checked inside the send's own script: no extra round trip, and a failed send gives it back.
         sends_per_ip=send_cap.amount,
         sends_per_ip_window=send_cap.get_expiry(),
+        guard=guard_config(settings),
     )
 
 
@@ -185,10 +182,12 @@ def _password_policy(settings: Settings) -> PasswordPolicy:
     return PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH, breaches)
 
 
-def _request_schemas(settings: Settings, texts: SmsTexts, policy: PasswordPolicy) -> RequestSchemas:
+def _request_schemas(settings: Settings, texts: SmsTexts, policy: PasswordPolicy,
+                     captcha: CaptchaCheck) -> RequestSchemas:
     phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
                          frozenset(settings.TEST_PHONE_NUMBERS))
-    return RequestSchemas(phones=phones, passwords=policy, otp_length=settings.OTP_LENGTH, texts=texts)
+    return RequestSchemas(phones=phones, passwords=policy, otp_length=settings.OTP_LENGTH, texts=texts,
+                          captcha=captcha)
 
 
 def install(app: Flask, services: Services) -> None:
