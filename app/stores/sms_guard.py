@@ -76,9 +76,9 @@ class RedisSmsGuard:
                 if bucket.isdigit() and int(bucket) >= first:
                     sent += int(value) if kind == "s" else 0
                     verified += int(value) if kind == "v" else 0
-            block = self._keys.sms_guard_block(prefix)
-            left, mode = self._redis.pttl(block), self._redis.get(block)
-            found.append(PrefixStatus(prefix, sent, verified, max(int(left), 0) / 1000, as_text(mode) if mode else ""))
+            mode, _, until = as_text(self._redis.get(self._keys.sms_guard_block(prefix)) or "").partition(":")
+            left = float(until) - now if until else 0.0
+            found.append(PrefixStatus(prefix, sent, verified, max(left, 0.0), mode if left > 0 else ""))
         return sorted(found, key=lambda item: (-item.sent, item.prefix))
 
     def unblock(self, prefix: str) -> bool:

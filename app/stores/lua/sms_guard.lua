@@ -3,7 +3,8 @@
 -- as app/services/phone_*.py splits a number) one hash counts codes sent (fields s:<bucket>) and codes
 -- verified (v:<bucket>) in GUARD_BUCKETS buckets of window / GUARD_BUCKETS seconds: the window slides a bucket at a time. A range whose sends in the
 -- window reach the minimum while its verified share stays under the minimum conversion gets a block
--- key (value: the mode that decided it) for the block time; in block mode a send to it is refused.
+-- key ('<mode that decided it>:<until>', the service's clock) for the block time; in block mode a send
+-- to it is refused until then.
 
 -- How many ARGV entries guard_config reads (app/stores/sms_guard.py, guard_args).
 local GUARD_ARGS = 14
@@ -29,11 +30,18 @@ local function guard_exempt(g, dest, now)
   return allowed_until ~= nil and allowed_until > now
 end
 
+-- Seconds left of a block (or recorded decision) on `dest`, or 0.
+local function guard_blocked_for(g, dest, now)
+  local until_ = tonumber(string.match(redis.call('GET', g.blocker(dest)) or '', ':(.+)$'))
+  if until_ and until_ > now then return until_ - now end
+  return 0
+end
+
 -- A send's refusal when `dest` is blocked (block mode only): {'sms_guard', seconds left, dest}.
 local function guard_refusal(g, dest, now)
   if g.mode ~= 'block' or guard_exempt(g, dest, now) then return nil end
-  local left = redis.call('PTTL', g.blocker(dest))
-  if left > 0 then return {'sms_guard', tostring(left / 1000), dest} end
+  local left = guard_blocked_for(g, dest, now)
+  if left > 0 then return {'sms_guard', tostring(left), dest} end
   return nil
 end
 
@@ -76,10 +84,10 @@ local function guard_count(g, dest, now, emit)
   local field = 's:' .. math.floor(now / size)
   redis.call('HINCRBY', key, field, 1)
   redis.call('PEXPIRE', key, math.ceil((g.window + size) * 1000))
-  if redis.call('EXISTS', bkey) == 1 then return key, field, '', flag end
+  if guard_blocked_for(g, dest, now) > 0 then return key, field, '', flag end
   local sent, verified = guard_counts(key, now, size)
   if sent < g.min_sends or verified >= g.min_conversion * sent then return key, field, '', flag end
-  redis.call('SET', bkey, g.mode, 'PX', math.ceil(g.block * 1000))
+  redis.call('SET', bkey, g.mode .. ':' .. tostring(now + g.block), 'PX', math.ceil(g.block * 1000))
   emit('sms_guard_blocked', '', {destination = dest, mode = g.mode, sent = sent, verified = verified,
     block_seconds = g.block})
   return key, field, g.mode, flag
