@@ -10,7 +10,7 @@ from typing import cast
 
 import redis
 
-from app.stores.keys import Keys
+from app.stores.keys import KeyNames, Keys
 from app.stores.scripts import as_text
 
 DAY = 86400
@@ -56,7 +56,7 @@ class PrefixStatus:
 class RedisSmsGuard:
     """`flask sms-guard status | unblock PREFIX | allow PREFIX`."""
 
-    def __init__(self, client: redis.Redis, keys: Keys, config: GuardConfig) -> None:
+    def __init__(self, client: redis.Redis, keys: KeyNames, config: GuardConfig) -> None:
         self._redis = client
         self._keys = keys
         self._config = config
