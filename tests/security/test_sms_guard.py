@@ -157,3 +157,12 @@ def test_an_ip_asking_codes_for_many_countries_is_flagged_once(make_app, sms):
     assert sample(app, "otp_auth_sms_guard_ip_flags_total") == 1
     [event] = [row for row in audit_rows(app) if row.event == "sms_guard_ip_countries"]
     assert event.ip == client.environ["REMOTE_ADDR"] and event.details["countries"] == 3
+
+
+def test_mode_off_counts_and_blocks_nothing(make_app, sms):
+    app = make_app(**GUARD, SMS_GUARD_MODE="off")
+    flow = AuthFlow(app.test_client(), sms)
+    assert [answer.status_code for answer in pump(flow, MIN_SENDS + 2)] == [200] * (MIN_SENDS + 2)
+    assert sample(app, "otp_auth_sms_guard_sent_total", prefix=RANGE) == 0
+    svc = app.extensions["otp_auth"]
+    assert not list(svc.redis.scan_iter(match=KeyNames(svc.settings.REDIS_KEY_PREFIX).sms_guard("*")))
