@@ -7,7 +7,6 @@ from typing import cast
 
 import redis
 from flask import Flask, current_app
-from limits import parse as parse_limit
 
 from app.adapters.email.base import EmailSender
 from app.adapters.sms.base import SmsSender
@@ -25,6 +24,7 @@ from app.services.account import AccountService
 from app.services.admin import AdminService
 from app.services.audit import AuditTrail
 from app.services.breached_passwords import BreachedPasswords
+from app.services.captcha import CaptchaCheck
 from app.services.clock import Clock, SystemClock
 from app.services.events import Recorder
 from app.services.factors import FactorService
@@ -42,12 +42,14 @@ from app.services.users import UserService
 from app.stores.event_stream import RedisEventStream
 from app.stores.keys import KeyedHasher, Keys
 from app.stores.login_throttle import RedisLoginThrottle
-from app.stores.otp import OtpLimits, RedisOtpStore
+from app.stores.otp import RedisOtpStore
 from app.stores.scripts import Scripts
 from app.wiring.email import build_email
 from app.wiring.factors import build_factors
+from app.wiring.otp_limits import otp_limits
 from app.wiring.recovery import Recovery, build_recovery
 from app.wiring.selfservice import build_selfservice
+from app.wiring.sms_guard import build_captcha
 from app.wiring.tokens import build_tokens
 
 EXTENSION_KEY = "otp_auth"
@@ -76,6 +78,7 @@ class Services:
     sessions: SessionService
     account: AccountService
     recovery: Recovery
+    captcha: CaptchaCheck
 
 
 def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | None = None,
@@ -97,7 +100,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
     tokens = build_tokens(settings, client=client, keys=keys, old_keys=old_keys, scripts=scripts, stream=stream,
                           clock=clock, events=events)
     texts = _sms_texts(settings)
-    limits = _otp_limits(settings)
+    limits = otp_limits(settings)
     after_response = AfterResponse()
     alerts = SignInAlerts(users=users, notices=channel.notices, events=events, run_later=after_response.run_later,
                           notify=settings.notify_new_sign_in)
@@ -122,6 +125,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
                          test_numbers=settings.TEST_PHONE_NUMBERS, send_on_login=settings.OTP_SEND_ON_LOGIN,
                          events=events, devices=factors.devices)
     policy = _password_policy(settings)
+    captcha = build_captcha(settings, metrics)
     selfservice = build_selfservice(session=db.session, client=client, keys=keys, old_keys=old_keys, scripts=scripts,
                                     users=users, passwords=passwords, policy=policy, throttle=throttle, tokens=tokens,
                                     audit=audit, clock=clock, events=events)
@@ -134,7 +138,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         redis=client,
         clock=clock,
         sms=sms,
-        schemas=_request_schemas(settings, texts, policy),
+        schemas=_request_schemas(settings, texts, policy, captcha),
         users=users,
         tokens=tokens,
         otp=otp,
@@ -152,22 +156,7 @@ def build_services(settings: Settings, client: redis.Redis, *, clock: Clock | No
         sessions=selfservice.sessions,
         account=selfservice.account,
         recovery=recovery,
-    )
-
-
-def _otp_limits(settings: Settings) -> OtpLimits:
-    send_cap = parse_limit(settings.SEND_OTP_RATE_LIMIT_PER_IP)
-    return OtpLimits(
-        max_attempts=settings.OTP_MAX_ATTEMPTS,
-        account_max_failures=settings.OTP_ACCOUNT_MAX_FAILURES,
-        account_window=settings.OTP_ACCOUNT_FAILURE_WINDOW_SECONDS,
-        resend_cooldown=settings.OTP_RESEND_COOLDOWN_SECONDS,
-        max_sends_per_login=settings.OTP_MAX_SENDS_PER_LOGIN,
-        max_sends_per_phone_per_hour=settings.OTP_MAX_SENDS_PER_PHONE_PER_HOUR,
-        sms_max_per_hour=settings.SMS_MAX_PER_HOUR,
-        # Checked inside the send's own script: no extra round trip, and a failed send gives it back.
-        sends_per_ip=send_cap.amount,
-        sends_per_ip_window=send_cap.get_expiry(),
+        captcha=captcha,
     )
 
 
@@ -183,10 +172,12 @@ def _password_policy(settings: Settings) -> PasswordPolicy:
     return PasswordPolicy(settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH, breaches)
 
 
-def _request_schemas(settings: Settings, texts: SmsTexts, policy: PasswordPolicy) -> RequestSchemas:
+def _request_schemas(settings: Settings, texts: SmsTexts, policy: PasswordPolicy,
+                     captcha: CaptchaCheck) -> RequestSchemas:
     phones = PhonePolicy(settings.DEFAULT_PHONE_REGION, settings.SMS_ALLOWED_COUNTRIES,
                          frozenset(settings.TEST_PHONE_NUMBERS))
-    return RequestSchemas(phones=phones, passwords=policy, otp_length=settings.OTP_LENGTH, texts=texts)
+    return RequestSchemas(phones=phones, passwords=policy, otp_length=settings.OTP_LENGTH, texts=texts,
+                          captcha=captcha)
 
 
 def install(app: Flask, services: Services) -> None:

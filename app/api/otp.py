@@ -16,7 +16,7 @@ bp = Blueprint("otp", __name__, url_prefix="/api/v1")
 def send_otp() -> dict[str, Any]:
     svc = services()
     token = bearer_token()
-    json_body(svc.schemas.empty)
+    json_body(svc.schemas.send_otp)
     return sent_body(svc.otp.send(token, request.accept_languages, client_bucket()))
 
 

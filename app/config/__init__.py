@@ -3,9 +3,9 @@
 `Settings` is one frozen dataclass composed of groups, one module each: `core`
 (environment, secrets, database, Redis, logging, HTTP edges), `auth` (codes,
 tokens, login, passwords), `sms`, `tokens` (access-token format, JWT keys), `email`,
-`selfservice` (what a signed-in user is told) and `events` (the event stream, its drain and
-webhooks). Every setting has a default or fails start-up with one line that names it. Tests build
-their own with
+`selfservice` (what a signed-in user is told), `events` (the event stream, its drain and
+webhooks) and `sms_guard` (the SMS-pumping guard and the CAPTCHA step). Every setting has a
+default or fails start-up with one line that names it. Tests build their own with
 `Settings.from_env({...})` or `settings.replace(...)`; nothing reads
 `os.environ` after start-up.
 
@@ -31,12 +31,13 @@ from app.config.events import EventSettings
 from app.config.factors import FactorSettings
 from app.config.selfservice import SelfServiceSettings
 from app.config.sms import SmsSettings
+from app.config.sms_guard import SmsGuardSettings
 from app.config.tokens import TokenSettings
 
 __all__ = ["ConfigError", "Settings"]
 
 
 @dataclass(frozen=True)
-class Settings(EventSettings, FactorSettings, SelfServiceSettings, EmailSettings, TokenSettings, SmsSettings,
-               AuthSettings):
+class Settings(SmsGuardSettings, EventSettings, FactorSettings, SelfServiceSettings, EmailSettings, TokenSettings,
+               SmsSettings, AuthSettings):
     """Every setting the service reads, typed. Field names match the env vars."""

@@ -25,6 +25,7 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
 from app.config import ConfigError
+from app.observability.guard_metrics import GuardMetrics
 from app.observability.worker_metrics import WorkerMetrics
 from app.services.rate_limits import RateLimitRule
 
@@ -97,6 +98,8 @@ class Metrics:
         # Moved by the event workers (app/workers/), wherever they run: `flask events drain` serves them
         # on EVENTS_WORKER_PORT; in development they run inside the app and show on its /metrics.
         self.workers = WorkerMetrics(registry)
+        # The SMS-pumping guard per prefix, and the CAPTCHA step.
+        self.sms_guard = GuardMetrics(registry)
         self._zero_series(sms_provider)
         if not multiproc_dir:
             # Per-process figures mean nothing once summed across workers.

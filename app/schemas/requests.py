@@ -6,16 +6,18 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, post_load, validate, validates, validates_schema
 
+from app.schemas.captcha import CaptchaSchema
 from app.schemas.fields import StrictBoolean, StrictString, TrimmedEmail
 from app.schemas.recovery import RecoverySchemas
 from app.services import recovery_code_factor, totp
+from app.services.captcha import CaptchaCheck
 from app.services.passwords import PasswordPolicy
 from app.services.phones import PhonePolicy, PhoneRejected
 from app.services.second_step import RECOVERY_CODE, SMS, TOTP
 from app.services.sms_text import LocaleRejected, SmsTexts
 
 
-class SignupSchema(Schema):
+class SignupSchema(CaptchaSchema):
     email = TrimmedEmail(required=True)
     password = StrictString(required=True)
     phone = StrictString(required=True, validate=validate.Length(min=1, max=32))
@@ -24,7 +26,7 @@ class SignupSchema(Schema):
 
     def __init__(self, phones: PhonePolicy, passwords: PasswordPolicy, texts: SmsTexts | None = None,
                  **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # captcha= (CaptchaSchema)
         self._phones = phones
         self._passwords = passwords
         self._texts = texts
@@ -70,6 +72,10 @@ class LoginSchema(Schema):
 
 class EmptySchema(Schema):
     """For endpoints that take no fields: `{}` or no body at all."""
+
+
+class SendOtpSchema(CaptchaSchema):
+    """`{}`, no body, or `{"captcha_token"}` (required when CAPTCHA_PROVIDER is set)."""
 
 
 class ValidateOtpSchema(Schema):
@@ -140,8 +146,9 @@ class RequestSchemas:
     """The schema instances of one app, built from its settings."""
 
     def __init__(self, phones: PhonePolicy, passwords: PasswordPolicy, otp_length: int,
-                 texts: SmsTexts | None = None) -> None:
-        self.signup = SignupSchema(phones, passwords, texts)
+                 texts: SmsTexts | None = None, captcha: CaptchaCheck | None = None) -> None:
+        self.signup = SignupSchema(phones, passwords, texts, captcha=captcha)
+        self.send_otp = SendOtpSchema(captcha=captcha)
         self.login = LoginSchema()
         self.empty = EmptySchema()
         self.validate_otp = ValidateOtpSchema(otp_length)

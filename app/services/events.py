@@ -157,6 +157,15 @@ class Recorder:
         if self.metrics:
             self.metrics.rate_limited.labels(rule).inc()
 
+    def sms_guard(self, what: str, prefix: str, mode: str = "") -> None:
+        """The SMS guard (its events were added by the send's own step): what = sent | verified | refused (a
+        send to a blocked prefix) | blocked (a block decided, in `mode` block or record) | ip_flagged."""
+        if self.metrics:
+            self.metrics.sms_guard.count(what, prefix, mode)
+        if what in ("blocked", "ip_flagged"):
+            self.recorded("sms_guard_blocked" if what == "blocked" else "sms_guard_ip_countries", None,
+                          destination=prefix, mode=mode)
+
     def token_refreshed(self, result: str, user_id: str | None = None) -> None:
         """result: ok | grace (a used token came back inside the grace: a fresh pair) | invalid |
         reused (a spent refresh token came back after the grace: its chain was revoked). The event

@@ -75,14 +75,17 @@ class OtpService:
         now = self._clock.now()
         member = secrets.token_hex(8)
         code = generate_code(cfg.length)
-        answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member, client_bucket, kind)
+        answer = self._store.reserve_send(pre_token, code, now, now + cfg.ttl, member, client_bucket, kind,
+                                          stamp=self._events.stamp())
         if answer.status == "sms_budget":
             self._budget.refused(float(answer.value))
+        elif answer.status == "sms_guard":
+            self._events.sms_guard("refused", answer.values[-1])
         if answer.status != "ok":
             if answer.status in _SEND_RULES:
                 self._events.rate_limited(_SEND_RULES[answer.status])
             raise _send_refusal(answer)
-        phone, user_id, is_test_number, saved_locale, budget_used = answer.values
+        phone, user_id, is_test_number, saved_locale, budget_used, prefix, decision, ip_flag = answer.values
         if before is not None:
             try:
                 before()
@@ -90,6 +93,10 @@ class OtpService:
                 self._store.finish_send(pre_token, member, delivered=False)
                 raise
         self._budget.counted(int(budget_used))
+        if decision:  # this send put the prefix over the SMS guard's line (its event is in the stream)
+            self._events.sms_guard("blocked", prefix, decision)
+        if ip_flag == "1":
+            self._events.sms_guard("ip_flagged", prefix)
         provider, seconds = TEST_NUMBER_PROVIDER, None
         if is_test_number != "1":
             locale = self._texts.choose(saved_locale, languages)
@@ -98,6 +105,8 @@ class OtpService:
         self._store.finish_send(pre_token, member, delivered=True,
                                 event=self._events.event("otp_sent", user_id, provider=provider))
         self._events.otp_sent(user_id, provider, ok=True, seconds=seconds)
+        if prefix:
+            self._events.sms_guard("sent", prefix)
         return SendResult(phone_hint(phone), cfg.ttl, cfg.resend_cooldown, user_id,
                           "" if provider == TEST_NUMBER_PROVIDER else provider)
 
@@ -133,6 +142,8 @@ class OtpService:
             stamp=self._events.stamp())
         user_id = second_step.report(self._events, answer, second_step.SMS)
         if answer.status == "ok":
+            if answer.values[1]:  # the SMS guard counted the code verified for this prefix
+                self._events.sms_guard("verified", answer.values[1])
             if answer.values[0] == "1":  # a device and network this account has not signed in from lately
                 self._alerts.new_device(user_id, origin, now)
             return self._tokens.issue(minted, user_id)
@@ -141,6 +152,9 @@ class OtpService:
 
 # The provider label of sends to TEST_PHONE_NUMBERS, which reach no provider.
 TEST_NUMBER_PROVIDER = "test_number"
+# What a user is told when the SMS guard has paused texts to their number's prefix (SMS pumping).
+GUARD_REFUSAL = ("Text messages to numbers like yours are paused for now: try again later, or sign in with "
+                 "another factor (an authenticator app or a recovery code).")
 # Store verdicts -> the rate-limit rule (metric label) that refused the send.
 _SEND_RULES = {
     "cooldown": RateLimitRule.OTP_RESEND_COOLDOWN,
@@ -161,6 +175,8 @@ def _send_refusal(answer: StoreAnswer) -> Exception:
         return RateLimited("Too many codes were sent to this phone in the last hour.", retry_after=wait)
     if answer.status == "ip_cap":
         return RateLimited("Too many codes were asked for from this network; wait and try again.", retry_after=wait)
+    if answer.status == "sms_guard":
+        return SmsUnavailable(GUARD_REFUSAL, retry_after=wait)
     if answer.status == "sms_budget":
         # The service-wide hourly budget is spent (SMS_MAX_PER_HOUR): a pumping defence, not the caller's fault.
         return SmsUnavailable("Text messages are paused for now; try again later.", retry_after=wait)

@@ -88,6 +88,18 @@ class KeyNames:
     def sms_breaker_failures(self, provider: str) -> str:
         return f"{self.sms_breaker(provider)}:fails"
 
+    def sms_guard(self, prefix: str) -> str:
+        """The SMS guard's sent and verified counts of one destination prefix (app/stores/lua/sms_guard.lua)."""
+        return f"{self.prefix}smsguard:{prefix}"
+
+    def sms_guard_block(self, prefix: str) -> str:
+        """Present while a prefix is blocked (or, in record mode, would be); its value is the deciding mode."""
+        return f"{self.prefix}smsguard:{prefix}:block"
+
+    def sms_guard_allowed(self) -> str:
+        """Prefixes an admin allowed (`flask sms-guard allow`), scored by the time the allowance ends."""
+        return f"{self.prefix}smsguard-allowed"
+
     def ip_limiter(self) -> str:
         """Flask-Limiter's key prefix for the per-IP limits of /signup and /login."""
         return f"{self.prefix}iplimit"
@@ -156,6 +168,10 @@ class Keys(KeyNames):
             # Outside HTTP there is no address and the send script checks no IP cap: a name it never writes.
             return f"{self.prefix}ipsends:none"
         return f"{self.prefix}ipsends:{self.ip_subject(client_bucket)}"
+
+    def ip_countries(self, client_bucket: str, day: int) -> str:
+        """The calling codes a client asked codes for on one UTC day (days since the epoch)."""
+        return f"{self.prefix}ipcountries:{self.ip_subject(client_bucket)}:{day}"
 
     def phone_sends(self, phone: str) -> str:
         return f"{self.prefix}phonesends:{self._hasher.digest('phone', phone)}"

@@ -11,6 +11,7 @@ from app.services.ports import AccessRef, SessionOrigin, StoreAnswer
 from app.stores.event_stream import RedisEventStream
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
+from app.stores.sms_guard import GuardConfig, guard_args
 
 HOUR = 3600
 
@@ -30,6 +31,7 @@ class OtpLimits:
     sms_max_per_hour: int = 0  # the whole service's SMS per clock hour; 0 = unlimited
     sends_per_ip: int = 0  # SEND_OTP_RATE_LIMIT_PER_IP's amount; 0 = no cap
     sends_per_ip_window: int = 3600  # ... and its window in seconds
+    guard: GuardConfig = GuardConfig()  # the SMS-pumping guard (SMS_GUARD_*)
 
 
 class RedisOtpStore:
@@ -43,12 +45,14 @@ class RedisOtpStore:
         self._keysets = (keys, *fallbacks)
 
     def reserve_send(self, raw_token: str, code: str, now: float, code_expires_at: float, member: str,
-                     client_bucket: str = "", kind: str = "pre") -> StoreAnswer:
-        """Checks the send limits (the service-wide SMS budget too) and parks `code` as pending.
+                     client_bucket: str = "", kind: str = "pre", stamp: EventStamp | None = None) -> StoreAnswer:
+        """Checks the send limits (the service-wide SMS budget and the SMS guard too) and parks `code` as pending.
         `kind` is the token's: 'pre', or 'reset' / 'change' for an account-recovery request.
 
-        'ok' carries (phone, user id, '1' for a test number, saved locale, SMS used this hour);
-        'sms_budget' carries the seconds until the budget's hour ends.
+        'ok' carries (phone, user id, '1' for a test number, saved locale, SMS used this hour, the guard
+        prefix counted ('' if none), the guard's decision ('' | 'block' | 'record', its event added under
+        `stamp`)); 'sms_budget' carries the seconds until the budget's hour ends; 'sms_guard' the seconds
+        left of the prefix's block and the prefix.
         """
         lim = self._limits
         hour = math.floor(now / HOUR)
@@ -56,16 +60,17 @@ class RedisOtpStore:
         hour_left = (hour + 1) * HOUR - now
         ip_key = self._keys.ip_sends(client_bucket)
         ip_limit = lim.sends_per_ip if client_bucket else 0
+        extra = [*guard_args(self._keys, lim.guard, client_bucket, now), *self._stream.script_args(stamp)]
 
         def attempt(keys: Keys) -> list[bytes]:
             token_key = keys.token(raw_token)
             # redis-py types a script's reply Any; this one is a list of bulk strings.
             return cast("list[bytes]", self._scripts.send_reserve(
-                keys=[token_key, budget_key, ip_key],
+                keys=[token_key, budget_key, ip_key, self._stream.key],
                 args=[repr(now), keys.otp_digest(token_key, code), repr(code_expires_at), lim.resend_cooldown,
                       lim.max_sends_per_login, lim.max_sends_per_phone_per_hour, lim.account_max_failures,
                       lim.account_window, lim.max_attempts, member, lim.sms_max_per_hour, repr(hour_left),
-                      math.ceil(hour_left) + 60, ip_limit, lim.sends_per_ip_window, kind],
+                      math.ceil(hour_left) + 60, ip_limit, lim.sends_per_ip_window, kind, *extra],
             ))
 
         return _answer(first_hit(self._keysets, attempt, found))
@@ -83,7 +88,8 @@ class RedisOtpStore:
     def verify(self, raw_token: str, code: str, now: float, member: str, session_id: str,
                new_access: AccessRef, new_refresh: str, access_exp: float, refresh_exp: float,
                origin: SessionOrigin, stamp: EventStamp | None = None) -> StoreAnswer:
-        """'ok' carries ('1' if the device is new to the account else '0', user id); the pre-OTP
+        """'ok' carries ('1' if the device is new to the account else '0', the guard prefix whose verified
+        count moved or '', user id); the pre-OTP
         token is spent, the pair minted and the session recorded with `origin`. A verdict on a
         code adds its event (otp_ok, otp_failed, otp_exceeded) under `stamp` in the same step."""
         lim = self._limits

@@ -1,5 +1,5 @@
 """Every Lua script of the service, registered here and nowhere else, each with the shared
-helpers of common.lua prepended."""
+helpers of common.lua and the SMS guard's of sms_guard.lua prepended."""
 
 from __future__ import annotations
 
@@ -8,18 +8,20 @@ from importlib import resources
 import redis
 from redis.commands.core import Script
 
-# One entry a file of lua/ (common.lua aside, which every script starts with).
+# One entry a file of lua/ (the PRELUDE aside, which every script starts with).
 SCRIPT_NAMES = ("login_begin", "send_reserve", "send_finish", "otp_verify", "refresh", "logout", "revoke_user",
                 "breaker_acquire", "breaker_report", "sessions_list", "session_end", "webhook_claim", "factor_verify",
                 "totp_step", "device_remember", "device_sign_in", "recovery_begin", "recovery_settle",
                 "recovery_verify", "email_code_send", "email_code_undo", "email_code_verify")
 
 
+PRELUDE = ("common", "sms_guard")
+
+
 def _load(client: redis.Redis, name: str) -> Script:
     lua = resources.files("app.stores").joinpath("lua")
-    common = lua.joinpath("common.lua").read_text(encoding="utf-8")
-    body = lua.joinpath(f"{name}.lua").read_text(encoding="utf-8")
-    return client.register_script(common + "\n" + body)
+    parts = [lua.joinpath(f"{part}.lua").read_text(encoding="utf-8") for part in (*PRELUDE, name)]
+    return client.register_script("\n".join(parts))
 
 
 class Scripts:

@@ -6,6 +6,7 @@ import redis
 from redis.typing import EncodableT, FieldT
 
 from app.services.event_record import Event, EventStamp
+from app.services.phone_prefix import guard_prefix
 from app.services.ports import AccessRef, StoreAnswer, TokenRecord
 from app.stores.event_stream import RedisEventStream
 from app.stores.keys import Keys, first_hit
@@ -28,6 +29,8 @@ class RedisTokenStore:
         """Stores a pre-OTP token; `event` (login_ok) is added in the same MULTI."""
         key = self._keys.token(raw_token)
         extra: dict[FieldT, EncodableT] = {"fixed": self._keys.otp_digest(key, fixed_code)} if fixed_code else {}
+        if not fixed_code:  # the SMS guard counts sends per destination prefix; test numbers are exempt
+            extra["guard"] = guard_prefix(phone)
         if locale:  # the SMS language, so that sending needs no database read
             extra["locale"] = locale
         if first_login:  # the account's first sign-in: no device is "new" to it yet

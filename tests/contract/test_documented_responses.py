@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 
 from tests.contract.spec import TEST_CODE, TEST_PHONE, TEST_PHONE_NUMBERS, assert_documented
-from tests.support.flow import PASSWORD, bearer
+from tests.security.test_sms_guard import GUARD, MIN_SENDS, Client, pump, pumped_number
+from tests.support.captcha_fake import PASS, FakeSiteverify
+from tests.support.flow import PASSWORD, AuthFlow, bearer
 
 SIGNUP, LOGIN = "/api/v1/signup", "/api/v1/login"
 SEND, VALIDATE = "/api/v1/send-otp", "/api/v1/validate-otp"
@@ -328,3 +330,23 @@ def test_recovery_matches_the_document(client, email, sms):
     assert assert_documented(RESET, "post", client.post(RESET, headers=token, json=body)) is None
     assert code_of(assert_documented(RESET, "post", client.post(RESET, headers=token, json=body))) \
         == "invalid_token"
+
+
+def test_sms_guard_and_captcha_match_the_document(make_app, sms):
+    flow = AuthFlow(make_app(**GUARD).test_client(), sms)
+    pump(flow, MIN_SENDS)
+    refused = Client(flow).send(pumped_number())[0]
+    assert code_of(assert_documented(SEND, "post", refused)) == "sms_unavailable"
+    assert int(refused.headers["Retry-After"]) == refused.get_json()["retry_after"] == 1800
+    with FakeSiteverify("turnstile") as siteverify:
+        client = make_app(**siteverify.settings()).test_client()
+        body = {"email": "captcha@example.com", "password": PASSWORD, "phone": "+14155550124"}
+        assert code_of(assert_documented(SIGNUP, "post", client.post(SIGNUP, json=body))) == "validation_error"
+        assert_documented(SIGNUP, "post", client.post(SIGNUP, json={**body, "captcha_token": PASS}))
+        pre = bearer(client.post(LOGIN, json={"email": body["email"], "password": PASSWORD}).get_json()[
+            "pre_otp_token"])
+        assert code_of(assert_documented(SEND, "post", client.post(SEND, headers=pre))) == "validation_error"
+        assert_documented(SEND, "post", client.post(SEND, headers=pre, json={"captcha_token": PASS}))
+        siteverify.status = 502
+        down = client.post(SEND, headers=pre, json={"captcha_token": PASS})
+        assert code_of(assert_documented(SEND, "post", down)) == "service_unavailable"

@@ -91,6 +91,18 @@ CONFIG_SAMPLES: dict[str, str] = {
     "RECOVERY_CODES_LOW_AT": "2",
     "PASSWORD_RESET_MAX_PER_HOUR": "4",
     "RECOVERY_RATE_LIMIT_PER_IP": "12/hour",
+    "SMS_GUARD_MODE": "record",
+    "SMS_GUARD_MIN_SENDS": "80",
+    "SMS_GUARD_MIN_CONVERSION": "0.3",
+    "SMS_GUARD_WINDOW_SECONDS": "7200",
+    "SMS_GUARD_BLOCK_SECONDS": "1800",
+    "SMS_GUARD_MAX_COUNTRIES_PER_IP": "5",
+    "SMS_GUARD_ALLOWED_PREFIXES": "+44 740,+1 212",
+    "CAPTCHA_PROVIDER": "turnstile",
+    "CAPTCHA_SITE_KEY": "0x4AAAAAAAexample",
+    "CAPTCHA_TIMEOUT_SECONDS": "2",
+    "CAPTCHA_FAIL_OPEN": "true",
+    "CAPTCHA_VERIFY_URL": "https://captcha-proxy.example.com/siteverify",
 }
 EVENT_WEBHOOK_SECRET = "whsec_" + "c2VjcmV0LW9mLXRoZS1ldmVudC13ZWJob29rLXRlc3Q="  # 32 bytes
 
@@ -103,7 +115,7 @@ EVERY_SETTING: dict[str, Any] = {
                 "testPhoneNumbers": "+15555550100=12345678", "secretKeyFallbacks": "o" * 40,
                 "jwtSigningKeys": ed25519_pem(),
                 "smtpUsername": "mailer", "smtpPassword": "smtp-pw",
-                "eventWebhookSecret": EVENT_WEBHOOK_SECRET},
+                "eventWebhookSecret": EVENT_WEBHOOK_SECRET, "captchaSecret": "captcha-secret"},
     "email": {"backend": "smtp", "outboxFile": "/tmp/mail.jsonl", "from": "Example <no-reply@example.com>",
               "smtp": {"host": "smtp.example.com", "port": 465, "tls": "tls"}},
     "sms": {

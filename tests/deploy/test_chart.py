@@ -284,6 +284,9 @@ def test_autoscaling_replaces_the_fixed_replica_count():
      "config.SMS_TOTAL_TIMEOUT_SECONDS (10 when unset) must be less than gunicorn.timeout"),
     ({"secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL}, "metrics": {"multiprocDir": "/tmp/"}},
      "metrics.multiprocDir must be a folder of its own"),
+    ({"secrets": {"databaseUrl": DB_URL, "redisUrl": REDIS_URL},
+      "config": {"CAPTCHA_PROVIDER": "turnstile", "CAPTCHA_SITE_KEY": "0x4AAAAAAA"}},
+     "secrets.captchaSecret is required with config.CAPTCHA_PROVIDER"),
 ])
 def test_missing_required_values_fail_with_a_clear_message(values, message):
     with pytest.raises(helm.HelmRenderError, match=re.escape(message)):

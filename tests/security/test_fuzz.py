@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.captcha_fake import PASS, FakeSiteverify
 from tests.support.factors import enrolled, recovery_codes
 from tests.support.flow import AuthFlow
 from tests.support.servers import in_ci
@@ -57,7 +58,7 @@ ENDPOINTS = [
     ("GET", "/readyz"),
 ]
 FIELDS = ["email", "password", "phone", "otp", "refresh_token", "current_password", "new_password", "factor",
-          "recovery_code", "code", "remember_device", "device_token", "email_code", "sms_code"]
+          "recovery_code", "code", "remember_device", "device_token", "email_code", "sms_code", "captcha_token"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 # What an HTTP server can hand over in a header value: latin-1 text without control characters.
@@ -97,6 +98,7 @@ FIELD_VALUES = {  # mostly strings (what the schema expects, so the value travel
     "new_password": weighted((3, any_text), (1, json_value)),
     "email_code": weighted((2, st.from_regex(r"\A[0-9]{6}\Z")), (1, any_text), (1, json_value)),
     "sms_code": weighted((2, st.from_regex(r"\A[0-9]{6}\Z")), (1, any_text), (1, json_value)),
+    "captcha_token": weighted((2, any_text), (1, st.text(min_size=4000, max_size=4200)), (1, json_value)),
 }
 # The fields each endpoint takes; a body with them (fuzzed values) gets past the schema into the services.
 REQUIRED = {
@@ -206,6 +208,31 @@ def test_endpoint_never_5xx_and_errors_are_problem_json(fuzz_client, method, pat
         assert_well_behaved(response, verb)
 
     attack()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/signup", "/api/v1/send-otp"])
+def test_the_captcha_token_never_5xx(make_app, sms, path):
+    """With the CAPTCHA step on (a local siteverify fake), whatever arrives as captcha_token is a 422 or
+    goes through; only the fake's own token passes."""
+    with FakeSiteverify("hcaptcha") as siteverify:
+        app = make_app(**siteverify.settings(SIGNUP_RATE_LIMIT_PER_IP="100000/minute",
+                                             LOGIN_RATE_LIMIT_PER_IP="100000/minute",
+                                             SEND_OTP_RATE_LIMIT_PER_IP="100000/minute"))
+        client = app.test_client()
+        flow = AuthFlow(client, sms)
+        user = flow.new_identity()
+        client.post("/api/v1/signup", json={**user, "captcha_token": PASS})
+        pre = flow.login(user)
+
+        @FUZZ
+        @given(token=FIELD_VALUES["captcha_token"], identity=st.builds(flow.new_identity))
+        def attack(token, identity):
+            body = {**identity, "captcha_token": token} if path.endswith("signup") else {"captcha_token": token}
+            response = client.post(path, json=body, headers={"Authorization": f"Bearer {pre}"})
+            assert_well_behaved(response, "POST")
+            assert response.status_code in (422, 429) or token == PASS, (token, response.status_code)
+
+        attack()
 
 
 def test_any_route_or_path(fuzz_client):

@@ -8,12 +8,13 @@
 --       the window in which a device counts as known, then key names (names_from, from 16),
 --       then the event stamp (event_writer).
 -- Every verdict but no_token ends with the user id (for the audit trail); 'ok' carries before it
--- '1' when the device was not seen for this account within the window (never on its first login).
+-- '1' when the device was not seen for this account within the window (never on its first login), then
+-- the SMS guard's destination range whose verified count it moved ('' if none).
 -- Each verdict that checked a code adds its event to the stream in the same step.
 local now = tonumber(ARGV[1])
 local emit = event_writer(KEYS[4], 16 + NAME_ARGS)
 local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'uid', 'fkey', 'dkey', 'otp', 'otp_exp', 'replaced',
-  'first')
+  'first', 'guard', 'gkey', 'gsize')
 local window, max_attempts = tonumber(ARGV[5]), tonumber(ARGV[3])
 local refused = second_step_gate(KEYS[1], t, now, tonumber(ARGV[4]), window, max_attempts)
 if refused then
@@ -38,4 +39,5 @@ end
 redis.call('DEL', KEYS[1])
 local new_device = start_session(names_from(16), t, now, 7)
 emit('otp_ok', t[4], {factor = 'sms'})
-return {'ok', new_device, t[4]}
+local counted = guard_verified(t[12], t[13], now)
+return {'ok', new_device, counted and t[11] or '', t[4]}

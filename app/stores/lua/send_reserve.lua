@@ -1,16 +1,18 @@
 -- Checks every send limit and reserves a send with a pending code, atomically,
 -- so of concurrent sends inside one cooldown exactly one goes ahead.
 -- KEYS: [1] pre-OTP token, [2] this clock hour's service-wide SMS counter, [3] the client IP's
---       send window; the account-failure and phone-send keys are read from [1].
+--       send window, [4] the event stream; the account-failure and phone-send keys and the
+--       number's destination range (SMS guard) are read from [1].
 -- ARGV: now, pending code hash (unless the record has a fixed test code), code expiry, cooldown, max sends per login,
 --       phone hourly cap, account max failures, account window, max attempts, member,
 --       SMS budget per hour (0 = unlimited), seconds left in the hour, TTL of the hour counter,
 --       sends per client IP (0 = no IP known or no cap), the IP window in seconds,
---       the token's kind ('pre'; 'reset' or 'change' for an account-recovery request, app/stores/recovery.py).
+--       the token's kind ('pre'; 'reset' or 'change' for an account-recovery request, app/stores/recovery.py),
+--       then the SMS guard's (guard_config, from 17), then the event stamp (event_writer).
 local now = tonumber(ARGV[1])
 local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'sends', 'next_send', 'phone', 'fkey', 'pkey', 'uid', 'fixed',
-  'dkey', 'locale')
-if t[1] ~= (ARGV[16] or 'pre') or tonumber(t[2]) <= now then return {'no_token'} end
+  'dkey', 'locale', 'guard')
+if t[1] ~= ARGV[16] or tonumber(t[2]) <= now then return {'no_token'} end
 if user_disabled(KEYS[1], t[11]) then return {'no_token'} end
 local wait = window_wait(t[7], now, tonumber(ARGV[8]), tonumber(ARGV[7]))
 if wait > 0 then return {'account_locked', tostring(wait)} end
@@ -29,6 +31,9 @@ if ip_limit > 0 then
   wait = window_wait(KEYS[3], now, ip_window, ip_limit)
   if wait > 0 then return {'ip_cap', tostring(wait)} end
 end
+local guard, dest = guard_config(17), t[13] or ''
+local refused = guard_refusal(guard, dest, now)
+if refused then return refused end
 -- The service-wide budget caps what SMS pumping can cost; test numbers get no SMS and spend none of it.
 local budget, used, charged = tonumber(ARGV[11]), 0, ''
 if budget > 0 and not t[10] then
@@ -39,6 +44,8 @@ if budget > 0 and not t[10] then
   charged = KEYS[2]
 end
 window_add(t[8], now, 3600, ARGV[10])
+local gkey, gfield, decision, ip_flag = guard_count(guard, dest, now,
+  event_writer(KEYS[4], 17 + GUARD_ARGS))
 local ip_key = ''
 if ip_limit > 0 then
   window_add(KEYS[3], now, ip_window, ARGV[10])
@@ -47,6 +54,7 @@ end
 redis.call('HSET', KEYS[1],
   'sends', tonumber(t[4]) + 1, 'next_send', now + tonumber(ARGV[4]), 'prev_next_send', next_send,
   'pending', t[10] or ARGV[2], 'pending_exp', ARGV[3], 'pending_member', ARGV[10], 'pending_budget', charged,
-  'pending_ip', ip_key)
+  'pending_ip', ip_key, 'pending_guard', gfield, 'gkey', gkey, 'gsize', tostring(guard.window / GUARD_BUCKETS))
 -- A test number's fixed code (stored at login) stands in for the random one.
-return {'ok', t[6], t[9], t[10] and '1' or '0', t[12] or '', tostring(used)}
+return {'ok', t[6], t[9], t[10] and '1' or '0', t[12] or '', tostring(used), gkey ~= '' and dest or '', decision,
+  ip_flag}

@@ -209,6 +209,9 @@ with a message naming the value when a required one is missing.
 {{- if .Values.config.EVENT_WEBHOOK_URL }}
 {{- $_ := set $data "EVENT_WEBHOOK_SECRET" (required "secrets.eventWebhookSecret is required with config.EVENT_WEBHOOK_URL: whsec_ followed by the base64 of 32 random bytes (or put EVENT_WEBHOOK_SECRET in secrets.existingSecret)" $s.eventWebhookSecret) }}
 {{- end }}
+{{- if .Values.config.CAPTCHA_PROVIDER }}
+{{- $_ := set $data "CAPTCHA_SECRET" (required "secrets.captchaSecret is required with config.CAPTCHA_PROVIDER: the provider's secret key (or put CAPTCHA_SECRET in secrets.existingSecret)" $s.captchaSecret) }}
+{{- end }}
 {{- with $s.testPhoneNumbers }}{{ $_ := set $data "TEST_PHONE_NUMBERS" . }}{{ end }}
 {{- with $s.smtpUsername }}{{ $_ := set $data "SMTP_USERNAME" . }}{{ end }}
 {{- with $s.smtpPassword }}{{ $_ := set $data "SMTP_PASSWORD" . }}{{ end }}

@@ -1,0 +1,1 @@
+"""CAPTCHA providers' server-side checks (siteverify), one module each, behind `base.CaptchaVerifier`."""
