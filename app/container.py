@@ -40,7 +40,8 @@ from app.services.sms_text import SmsTexts
 from app.services.tokens import TokenService
 from app.services.users import UserService
 from app.stores.event_stream import RedisEventStream
-from app.stores.keys import KeyedHasher, Keys
+from app.stores.keyed_hash import KeyedHasher
+from app.stores.keys import Keys
 from app.stores.login_throttle import RedisLoginThrottle
 from app.stores.otp import RedisOtpStore
 from app.stores.scripts import Scripts

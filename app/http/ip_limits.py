@@ -22,7 +22,8 @@ from app.http.client_ip import client_bucket
 from app.http.errors import problem_response
 from app.problems import RateLimited
 from app.services.rate_limits import RateLimitRule
-from app.stores.keys import KeyedHasher, Keys
+from app.stores.keyed_hash import KeyedHasher
+from app.stores.keys import Keys
 
 EXTENSION_KEY = "otp_auth.ip_limiter"
 

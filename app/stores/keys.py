@@ -8,32 +8,13 @@ so sessions made before the rotation live on until they expire (docs/security.md
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from app.services.ports import AccessRef, Jti
+from app.stores.keyed_hash import KeyedHasher
 
 T = TypeVar("T")
-
-
-class KeyedHasher:
-    """HMAC-SHA256 with purpose-separated sub-keys derived from one secret."""
-
-    def __init__(self, secret: str) -> None:
-        self._secret = secret.encode()
-        # Sub-keys are derived once per purpose, not on every digest (three to four a request).
-        self._subkeys: dict[str, bytes] = {}
-
-    def _subkey(self, purpose: str) -> bytes:
-        key = self._subkeys.get(purpose)
-        if key is None:
-            key = self._subkeys[purpose] = hmac.digest(self._secret, purpose.encode(), hashlib.sha256)
-        return key
-
-    def digest(self, purpose: str, value: str) -> str:
-        return hmac.digest(self._subkey(purpose), value.encode(), hashlib.sha256).hex()
 
 
 # Stands where an id goes in a key name handed to the Lua scripts (see KeyNames.script_names).

@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 from app.adapters.webhooks import SignedWebhook
 from app.container import Services
 from app.stores.erasures import RedisErasures
-from app.stores.keys import KeyedHasher, KeyNames, Keys
+from app.stores.keyed_hash import KeyedHasher
+from app.stores.keys import KeyNames, Keys
 from app.stores.scripts import Scripts
 from app.stores.webhook_retries import RedisWebhookRetries
 from app.workers import drain, webhooks

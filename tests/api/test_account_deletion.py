@@ -9,7 +9,8 @@ import json
 from sqlalchemy import text
 
 from app.extensions import db
-from app.stores.keys import KeyedHasher, Keys
+from app.stores.keyed_hash import KeyedHasher
+from app.stores.keys import Keys
 from tests.support.app_state import audit_rows, drain, redis_dump, wrong_code
 from tests.support.flow import PASSWORD, bearer
 

@@ -9,7 +9,7 @@ import phonenumbers
 import pytest
 
 from app.services.phones import phone_hint
-from app.stores.keys import KeyedHasher
+from app.stores.keyed_hash import KeyedHasher
 from tests.support.flow import bearer
 
 

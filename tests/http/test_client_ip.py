@@ -7,7 +7,8 @@ import itertools
 import pytest
 
 from app.http.client_ip import UNKNOWN_BUCKET, client_address, parse_address, rate_bucket
-from app.stores.keys import KeyedHasher, Keys
+from app.stores.keyed_hash import KeyedHasher
+from app.stores.keys import Keys
 from tests.support.app_state import audit_rows
 from tests.support.flow import PASSWORD, AuthFlow, bearer
 

@@ -7,7 +7,7 @@ import re
 
 from app.services import recovery_code_factor
 from app.services.recovery_code_factor import RecoveryCodeHasher
-from app.stores.keys import KeyedHasher
+from app.stores.keyed_hash import KeyedHasher
 
 USER = "6f0d9c1e-1111-4222-8333-944455556666"
 

@@ -11,7 +11,8 @@ import redis
 from redis.commands.core import Script
 
 from app.services.tokens import new_token
-from app.stores.keys import KeyedHasher, Keys
+from app.stores.keyed_hash import KeyedHasher
+from app.stores.keys import Keys
 from app.stores.scripts import PRELUDE, SCRIPT_NAMES, Scripts
 
 PREFIX = "otp-auth-test:"
