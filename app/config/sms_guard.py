@@ -4,8 +4,8 @@ The guard (docs/security.md, "SMS pumping"): for each destination prefix it coun
 codes verified over the last SMS_GUARD_WINDOW_SECONDS; once a prefix has had SMS_GUARD_MIN_SENDS
 sends in the window and fewer than SMS_GUARD_MIN_CONVERSION of them were verified, its sends are
 refused for SMS_GUARD_BLOCK_SECONDS (SMS_GUARD_MODE=block) or the decision is only recorded
-(record). The CAPTCHA step asks signup and send-otp for a `captcha_token` that the provider's
-siteverify API must accept.
+(record). The CAPTCHA step asks signup, send-otp and password/forgot for a `captcha_token` that
+the provider's siteverify API must accept.
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, post_load, validate, validates, validates_schema
 
+from app.schemas.captcha import CaptchaSchema
 from app.schemas.fields import StrictString, TrimmedEmail
 from app.services import recovery_code_factor
+from app.services.captcha import CaptchaCheck
 from app.services.phones import PhonePolicy, PhoneRejected
 from app.services.second_step import RECOVERY_CODE, SMS
 
@@ -71,7 +73,9 @@ class ResetSchema(_Codes):
         return data
 
 
-class ForgotSchema(Schema):
+class ForgotSchema(CaptchaSchema):
+    """`{"email"}`, plus `captcha_token` when CAPTCHA_PROVIDER is set (forgot texts a code)."""
+
     email = TrimmedEmail(required=True)
 
 
@@ -111,8 +115,8 @@ class EmailCodeSchema(Schema):
 
 
 class RecoverySchemas:
-    def __init__(self, phones: PhonePolicy, otp_length: int) -> None:
-        self.forgot = ForgotSchema()
+    def __init__(self, phones: PhonePolicy, otp_length: int, captcha: CaptchaCheck | None = None) -> None:
+        self.forgot = ForgotSchema(captcha=captcha)
         self.reset = ResetSchema(otp_length)
         self.phone_change = PhoneChangeSchema(phones)
         self.phone_confirm = PhoneConfirmSchema(otp_length)

@@ -156,4 +156,4 @@ class RequestSchemas:
         self.confirm_totp = ConfirmTotpSchema()
         self.password_change = PasswordChangeSchema()
         self.delete_account = DeleteAccountSchema()
-        self.recovery = RecoverySchemas(phones, otp_length)
+        self.recovery = RecoverySchemas(phones, otp_length, captcha)

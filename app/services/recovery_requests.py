@@ -112,11 +112,17 @@ class RecoveryRequests:
         return user_id
 
     def judge(self, raw_token: str, kind: str, mode: str, email_code: str, sms_code: str, user: User) -> StoreAnswer:
-        """One atomic verdict on the request's codes; raises for anything but 'ok' and 'email_ok'."""
+        """One atomic verdict on the request's codes; raises for anything but 'ok' (user id, new phone or '',
+        the ids of the sessions ended) and 'email_ok'."""
         answer = self._store.verify(raw_token, kind, mode, email_code, sms_code, self._clock.now(),
                                     secrets.token_hex(8), str(user.id), email_lookup_forms(user.email)[0],
                                     EVENTS[kind], self._events.stamp())
-        if answer.status in ("ok", "email_ok"):
+        if answer.status == "ok":
+            user_id, new_phone, counted, *ended = answer.values
+            if counted:  # the SMS guard counted the code verified for this destination prefix
+                self._events.sms_guard("verified", counted)
+            return StoreAnswer("ok", (user_id, new_phone, *ended))
+        if answer.status == "email_ok":
             return answer
         if answer.status == "wrong_code":
             self._events.recorded(EVENTS[kind][1], user.id, reason="wrong_code")

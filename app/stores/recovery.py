@@ -12,6 +12,7 @@ from typing import cast
 import redis
 
 from app.services.event_record import EventStamp
+from app.services.phone_prefix import guard_prefix
 from app.services.ports import StoreAnswer
 from app.stores.event_stream import RedisEventStream
 from app.stores.keys import Keys
@@ -45,6 +46,8 @@ class RedisRecoveryStore:
                     "exp": repr(expires_at), "fails": "0", "sends": "0",
                     "next_send": "0", "fkey": self._keys.otp_account_failures(user_id),
                     "pkey": self._keys.phone_sends(fields["phone"]), "dkey": self._keys.user_disabled(user_id)}
+            if "fixed" not in fields:  # the SMS guard counts sends per destination prefix; test numbers are exempt
+                full["guard"] = guard_prefix(fields["phone"])
             record = [item for pair in full.items() for item in pair]
         result = self._scripts.recovery_begin(
             keys=[key, self._keys.recovery(f"{kind}:requests", subject), self._keys.user_pre_tokens(user_id)],
@@ -73,7 +76,8 @@ class RedisRecoveryStore:
 
     def verify(self, raw_token: str, kind: str, mode: str, email_code: str, sms_code: str, now: float, member: str,
                user_id: str, account: str, events: tuple[str, str], stamp: EventStamp | None) -> StoreAnswer:
-        """'ok' (user id, new phone or '', then the ids of the sessions ended), 'email_ok' (mode 'email'),
+        """'ok' (user id, new phone or '', the SMS guard prefix counted verified or '', then the ids of the
+        sessions ended), 'email_ok' (mode 'email'),
         'wrong_code' (attempts left, user id), 'attempts_exceeded', 'account_locked' or 'no_token'."""
         lim = self._limits
         key = self._keys.token(raw_token)

@@ -27,7 +27,8 @@ def page_html() -> str:
 
 
 def render_page(settings: Settings) -> str:
-    """The page, with the CAPTCHA provider's widget (signup, "Send code") and script when one is set."""
+    """The page, with the CAPTCHA provider's widget (signup, "Forgot password?", "Send code") and script
+    when one is set."""
     provider = settings.CAPTCHA_PROVIDER
     if not provider:
         return page_html()

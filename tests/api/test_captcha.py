@@ -13,6 +13,7 @@ from tests.support.flow import AuthFlow, bearer
 
 SIGNUP = "/api/v1/signup"
 SEND = "/api/v1/send-otp"
+FORGOT = "/api/v1/password/forgot"
 
 
 @pytest.fixture(params=["turnstile", "hcaptcha"])
@@ -84,3 +85,20 @@ def test_without_a_provider_the_field_is_optional_and_ignored(client, flow):
     pre = flow.login(body)
     assert client.post(SEND, headers=bearer(pre), json={"captcha_token": "anything"}).status_code == 200
     assert client.post(SEND, headers=bearer(pre), json={"captcha_token": 5}).status_code == 422
+
+
+def test_forgot_needs_a_solved_captcha_known_address_or_not(make_app, sms, siteverify):
+    # /password/forgot texts a code: the same step as signup and send-otp, and the same answer for an
+    # address without an account (its captcha is checked before the address is looked up).
+    client = make_app(**siteverify.settings()).test_client()
+    flow = AuthFlow(client, sms)
+    user = flow.signup(captcha_token=PASS)
+    for address in (user["email"], "nobody-here@example.com"):
+        missing = client.post(FORGOT, json={"email": address})
+        assert missing.status_code == 422 and set(missing.get_json()["errors"]) == {"captcha_token"}
+        refused = client.post(FORGOT, json={"email": address, "captcha_token": "forged"})
+        assert refused.status_code == 422 and "captcha_token" in refused.get_json()["errors"]
+    assert sms.messages == []
+    assert client.post(FORGOT, json={"email": user["email"], "captcha_token": PASS}).status_code == 202
+    assert client.post(FORGOT, json={"email": "nobody-here@example.com", "captcha_token": PASS}).status_code == 202
+    assert [to for to, _ in sms.messages] == [user["phone"]]

@@ -15,9 +15,11 @@ def test_the_page_carries_the_configured_widget(make_app, provider, widget):
     with FakeSiteverify(provider) as fake:
         page = make_app(**fake.settings()).test_client().get("/login").get_data(as_text=True)
     marker = f'<div class="captcha {widget}" data-sitekey="{SITE_KEY}"></div>'
-    # One widget on the signup form, one by "Send code".
-    assert page.count(marker) == 2
-    assert page.index(marker) < page.index('<button class="primary" type="submit">Sign up</button>')
+    # One widget on the "Forgot password?" form, one on the signup form, one by "Send code".
+    assert page.count(marker) == 3
+    forgot_button = page.index('<button class="primary" type="submit">Send the codes</button>')
+    assert page.index(marker) < forgot_button < page.index(marker, forgot_button)
+    assert page.index(marker, forgot_button) < page.index('<button class="primary" type="submit">Sign up</button>')
     assert page.count(f'<script src="{CAPTCHA_SCRIPTS[provider]}" async defer></script>') == 1
     assert "<!--captcha-" not in page
 

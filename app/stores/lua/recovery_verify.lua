@@ -8,12 +8,14 @@
 -- ARGV: now, kind, mode, email code digest, SMS code digest, max attempts, account max failures,
 --       account window, member, success event, failure event, key names (names_from, 12-19),
 --       event stamp (event_writer, 20-25).
+-- 'ok' carries the user id, the new phone (or ''), the SMS guard's prefix it counted verified (or '')
+-- and the ids of the sessions ended.
 -- mode 'both' checks both codes; 'email' checks the email code and spends nothing when it is right
 -- (the service then checks a recovery code in the database); 'wrong' counts a wrong pair; 'spend'
 -- checks the email code again and spends the request.
 local now, mode, max_attempts = tonumber(ARGV[1]), ARGV[3], tonumber(ARGV[6])
 local t = redis.call('HMGET', KEYS[1], 'kind', 'exp', 'fails', 'uid', 'fkey', 'dkey', 'ecode', 'otp', 'otp_exp',
-  'new_phone')
+  'new_phone', 'guard', 'gkey', 'gsize')
 if t[1] ~= ARGV[2] or tonumber(t[2]) <= now then return {'no_token'} end
 if user_disabled(KEYS[1], t[6]) then return {'no_token'} end
 local wait = window_wait(t[5], now, tonumber(ARGV[8]), tonumber(ARGV[7]))
@@ -35,6 +37,9 @@ if not right then
   return {'wrong_code', tostring(max_attempts - fails), t[4]}
 end
 if mode == 'email' then return {'email_ok', t[4]} end
+-- A right SMS code is a converted send for the SMS guard (a recovery code is not: no SMS was answered).
+local counted = ''
+if mode == 'both' and guard_verified(t[12], t[13], now) then counted = t[11] end
 redis.call('DEL', KEYS[1], KEYS[5])
 local names = names_from(12)
 local ended = {}
@@ -45,4 +50,4 @@ end
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('DEL', key) end
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
 write_event(ARGV[10], t[4], {sessions = #ended})
-return {'ok', t[4], t[10] or '', unpack(ended)}
+return {'ok', t[4], t[10] or '', counted, unpack(ended)}
