@@ -58,7 +58,7 @@ class RecoveryRequests:
         # How long sending a known address's codes took lately (this process): an unknown address waits
         # as long as one of them, so the providers' latency does not tell the two apart.
         self._send_seconds: deque[float] = deque(maxlen=DECOY_SAMPLES)
-        self._sleep = sleep
+        self.sleep = sleep  # replaceable: tests record the waits instead of waiting
         self._store = store
         self._otp = otp
         self._mailer = mailer
@@ -102,7 +102,7 @@ class RecoveryRequests:
             self._store.owner(token, kind, now)
         # ...and as long as a recent real send took, the email and SMS providers' time included.
         if self._send_seconds:
-            self._sleep(max(0.0, secrets.choice(list(self._send_seconds)) - (time.perf_counter() - started)))
+            self.sleep(max(0.0, secrets.choice(list(self._send_seconds)) - (time.perf_counter() - started)))
         return Opened(token, cfg.ttl)
 
     def owner(self, raw_token: str, kind: str) -> str:

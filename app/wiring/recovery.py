@@ -33,6 +33,7 @@ from app.stores.scripts import Scripts
 
 @dataclass(frozen=True)
 class Recovery:
+    requests: RecoveryRequests
     email: EmailVerification
     password: PasswordRecovery
     phone: PhoneChange
@@ -65,6 +66,7 @@ def build_recovery(settings: Settings, *, client: redis.Redis, keys: Keys, old_k
     codes = SpendRecoveryCode(SqlFactorRecords(db.session),
                               RecoveryCodeHasher([keys.hasher, *(old.hasher for old in old_keys)]))
     return Recovery(
+        requests=requests,
         email=EmailVerification(store=store, users=users, tokens=tokens, mailer=mailer, clock=clock, events=events,
                                 code_length=settings.OTP_LENGTH, ttl=settings.OTP_TTL_SECONDS,
                                 cooldown=settings.OTP_RESEND_COOLDOWN_SECONDS),

@@ -288,3 +288,16 @@ def test_a_disabled_account_gets_the_unknown_answer_and_its_live_token_stops(app
     assert len(email.messages) == sent  # answered like an unknown address: nothing sent
     refused = reset(flow.client, token, *pair)
     assert refused.status_code == 401 and refused.get_json()["code"] == "invalid_token"
+
+
+def test_an_unknown_address_waits_as_long_as_a_recent_real_send(app: Flask, flow: AuthFlow) -> None:
+    """The providers' latency must not tell a known address from an unknown one (bench/forgot_timing.py
+    measures it); here the waits are recorded, not slept."""
+    waits: list[float] = []
+    requests = app.extensions["otp_auth"].recovery.requests
+    requests.sleep = waits.append
+    forgot(flow.client, "nobody-yet@example.com")
+    assert waits == []  # no real send seen yet in this process: nothing to match
+    forgot(flow.client, flow.signup()["email"])
+    forgot(flow.client, "nobody-still@example.com")
+    assert len(waits) == 1 and waits[0] >= 0

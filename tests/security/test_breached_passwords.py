@@ -73,3 +73,20 @@ def test_local_checks_run_first_so_common_passwords_never_leave(make_app):
     with FakeRangeApi({}) as api:
         assert signup(breach_app(make_app, api.url).test_client(), "password123", 7).status_code == 422
     assert api.requests == []
+
+
+def test_a_password_reset_is_held_to_the_breach_check_too(make_app, sms, email):
+    from tests.support.flow import AuthFlow, bearer
+
+    with FakeRangeApi({BREACHED: 99}) as api:
+        flow = AuthFlow(breach_app(make_app, api.url).test_client(), sms)
+        user = flow.signup()
+        token = flow.client.post("/api/v1/password/forgot", json={"email": user["email"]}).get_json()["reset_token"]
+        body = {"email_code": email.last_code(user["email"]), "sms_code": sms.last_code(user["phone"])}
+        refused = flow.client.post("/api/v1/password/reset", headers=bearer(token),
+                                   json={**body, "new_password": BREACHED})
+        assert refused.status_code == 422
+        assert any("data breach" in reason for reason in refused.get_json()["errors"]["new_password"])
+        # Nothing was spent: the same codes set a fresh password.
+        assert flow.client.post("/api/v1/password/reset", headers=bearer(token),
+                                json={**body, "new_password": FRESH}).status_code == 204

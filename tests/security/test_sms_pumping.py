@@ -92,3 +92,40 @@ def test_phone_in_the_body_is_refused_and_gets_nothing(flow, client, sms):
     assert sms.messages == []
     assert flow.send_otp(pre).status_code == 200
     assert [phone for phone, _ in sms.messages] == [user["phone"]]
+
+
+def test_recovery_sms_share_the_per_ip_send_cap_with_send_otp(make_app, sms):
+    """Forgot-password and phone-change texts are reserved by /send-otp's own script: one client IP's
+    sends of all three count together against SEND_OTP_RATE_LIMIT_PER_IP."""
+    app = make_app(SEND_OTP_RATE_LIMIT_PER_IP="3/hour", RECOVERY_RATE_LIMIT_PER_IP="1000/hour")
+    flow = AuthFlow(app.test_client(), sms)
+    first, second, third, fourth = (flow.signup() for _ in range(4))
+    assert flow.send_otp(flow.login(first)).status_code == 200
+    assert flow.client.post("/api/v1/password/forgot", json={"email": second["email"]}).status_code == 202
+    assert flow.client.post("/api/v1/phone/change", headers=bearer(flow.login(third)),
+                            json={"phone": "+14155550166"}).status_code == 202
+    sent = len(sms.messages)
+    refused = flow.client.post("/api/v1/password/forgot", json={"email": fourth["email"]})
+    assert refused.status_code == 429 and refused.get_json()["code"] == "rate_limited"
+    refused = flow.client.post("/api/v1/phone/change", headers=bearer(flow.login(fourth)),
+                               json={"phone": "+14155550167"})
+    assert refused.status_code == 429
+    assert len(sms.messages) == sent
+
+
+def test_a_phone_change_spends_the_sms_budget_and_cannot_pump_one_number(make_app, sms, clock):
+    app = make_app(SMS_MAX_PER_HOUR="2", OTP_MAX_SENDS_PER_PHONE_PER_HOUR="1", RECOVERY_RATE_LIMIT_PER_IP="1000/hour",
+                   SEND_OTP_RATE_LIMIT_PER_IP="1000/hour")
+    flow = AuthFlow(app.test_client(), sms)
+    users = [flow.signup() for _ in range(3)]
+    target = "+14155550168"  # a premium number an attacker would like texted again and again
+    assert flow.client.post("/api/v1/phone/change", headers=bearer(flow.login(users[0])),
+                            json={"phone": target}).status_code == 202
+    capped = flow.client.post("/api/v1/phone/change", headers=bearer(flow.login(users[1])), json={"phone": target})
+    assert capped.status_code == 429  # the number's hourly cap, whichever account asks
+    assert flow.client.post("/api/v1/phone/change", headers=bearer(flow.login(users[1])),
+                            json={"phone": "+14155550169"}).status_code == 202
+    spent = flow.client.post("/api/v1/phone/change", headers=bearer(flow.login(users[2])),
+                             json={"phone": "+14155550170"})
+    assert spent.status_code == 503 and spent.get_json()["code"] == "sms_unavailable"
+    assert [to for to, _ in sms.messages] == [target, "+14155550169"]
