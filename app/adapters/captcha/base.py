@@ -51,3 +51,24 @@ def siteverify(url: str, form: dict[str, str], timeout: float) -> CaptchaVerdict
         raise CaptchaUnavailable("the answer has no success flag")
     codes = body.get("error-codes") or []
     return CaptchaVerdict(body["success"], tuple(str(code) for code in codes) if isinstance(codes, list) else ())
+
+
+class SiteverifyVerifier:
+    """One provider's siteverify: the form both take, plus what `provider_fields` adds for its own."""
+
+    name = ""
+
+    def __init__(self, secret: str, site_key: str, timeout: float, url: str) -> None:
+        self._secret = secret
+        self.site_key = site_key
+        self._timeout = timeout
+        self._url = url
+
+    def provider_fields(self) -> dict[str, str]:
+        return {}
+
+    def verify(self, token: str, remote_ip: str) -> CaptchaVerdict:
+        form = {"secret": self._secret, "response": token, **self.provider_fields()}
+        if remote_ip:
+            form["remoteip"] = remote_ip
+        return siteverify(self._url, form, self._timeout)

@@ -7,23 +7,17 @@ widget's token), `remoteip` and `sitekey` (so a token solved for another site is
 
 from __future__ import annotations
 
-from app.adapters.captcha.base import CaptchaVerdict, siteverify
+from app.adapters.captcha.base import SiteverifyVerifier
 from app.config.sms_guard import CAPTCHA_VERIFY_URLS
 
 SITEVERIFY_URL = CAPTCHA_VERIFY_URLS["hcaptcha"]
 
 
-class HCaptchaVerifier:
+class HCaptchaVerifier(SiteverifyVerifier):
     name = "hcaptcha"
 
     def __init__(self, secret: str, site_key: str, timeout: float, url: str = SITEVERIFY_URL) -> None:
-        self._secret = secret
-        self.site_key = site_key
-        self._timeout = timeout
-        self._url = url
+        super().__init__(secret, site_key, timeout, url)
 
-    def verify(self, token: str, remote_ip: str) -> CaptchaVerdict:
-        form = {"secret": self._secret, "response": token, "sitekey": self.site_key}
-        if remote_ip:
-            form["remoteip"] = remote_ip
-        return siteverify(self._url, form, self._timeout)
+    def provider_fields(self) -> dict[str, str]:
+        return {"sitekey": self.site_key}
