@@ -8,7 +8,7 @@
 -- ARGV: now, kind, mode, email code digest, SMS code digest, max attempts, account max failures,
 --       account window, member, success event, failure event, key names (names_from, 12-19),
 --       event stamp (event_writer, 20-25).
--- 'ok' carries the user id, the new phone (or ''), the SMS guard's prefix it counted verified (or '')
+-- 'ok' carries the user id, the new phone (or ''), the SMS guard's destination range it counted verified (or '')
 -- and the ids of the sessions ended.
 -- mode 'both' checks both codes; 'email' checks the email code and spends nothing when it is right
 -- (the service then checks a recovery code in the database); 'wrong' counts a wrong pair; 'spend'
