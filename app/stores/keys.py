@@ -17,7 +17,7 @@ from app.stores.keyed_hash import KeyedHasher
 T = TypeVar("T")
 
 
-# Stands where an id goes in a key name handed to the Lua scripts (see KeyNames.script_names).
+# Stands where an id or a prefix goes in a key name handed to the Lua scripts (around_slot).
 _ID_SLOT = "\x00"
 
 
@@ -29,6 +29,7 @@ class KeyNames:
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
+        self._script_names: list[str] = []
 
     def chain(self, session_id: str) -> str:
         """The set of token keys of one refresh chain (one session)."""
@@ -104,13 +105,18 @@ class KeyNames:
         """What the scripts need to name the keys of ids they read inside Redis (a chain's
         session id, a token's user id): the text before and after the id in a chain key, a
         user's chain set, a session record and a user's devices. common.lua's `names_from`
-        reads them from ARGV."""
-        parts: list[str] = []
-        for name in (self.chain(_ID_SLOT), self.user_chains(_ID_SLOT), self.session(_ID_SLOT),
-                     self.user_devices(_ID_SLOT)):
-            before, _, after = name.rpartition(_ID_SLOT)
-            parts += [before, after]
-        return parts
+        reads them from ARGV. The prefix never changes, so they are worked out once."""
+        if not self._script_names:
+            for name in (self.chain, self.user_chains, self.session, self.user_devices):
+                self._script_names += around_slot(name)
+        return self._script_names
+
+
+def around_slot(name: Callable[[str], str]) -> list[str]:
+    """The text before and after the variable part of the key names `name` makes, for a script
+    that fills in the variable part itself."""
+    before, _, after = name(_ID_SLOT).rpartition(_ID_SLOT)
+    return [before, after]
 
 
 class Keys(KeyNames):

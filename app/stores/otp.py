@@ -11,7 +11,7 @@ from app.services.ports import AccessRef, SessionOrigin, StoreAnswer
 from app.stores.event_stream import RedisEventStream
 from app.stores.keys import Keys, first_hit
 from app.stores.scripts import Scripts, as_text, found
-from app.stores.sms_guard import GuardConfig, guard_args
+from app.stores.sms_guard import GuardArgs, GuardConfig
 
 HOUR = 3600
 
@@ -41,6 +41,7 @@ class RedisOtpStore:
         self._stream = stream
         self._scripts = scripts
         self._limits = limits
+        self._guard_args = GuardArgs(keys, limits.guard)
         # A pre-OTP token made under an old SECRET_KEY is found, and its code hashed, under that key.
         self._keysets = (keys, *fallbacks)
 
@@ -60,7 +61,7 @@ class RedisOtpStore:
         hour_left = (hour + 1) * HOUR - now
         ip_key = self._keys.ip_sends(client_bucket)
         ip_limit = lim.sends_per_ip if client_bucket else 0
-        extra = [*guard_args(self._keys, lim.guard, client_bucket, now), *self._stream.script_args(stamp)]
+        extra = [*self._guard_args(client_bucket, now), *self._stream.script_args(stamp)]
 
         def attempt(keys: Keys) -> list[bytes]:
             token_key = keys.token(raw_token)

@@ -1,5 +1,5 @@
 """The SMS-pumping guard's Redis side: what the scripts that send and verify SMS codes are told
-(`guard_args`, read by sms_guard.lua's guard_config) and what operators see and change
+(`GuardArgs`, read by sms_guard.lua's guard_config) and what operators see and change
 (`flask sms-guard`). The counting itself happens inside those scripts, so it costs no round trip."""
 
 from __future__ import annotations
@@ -10,14 +10,12 @@ from typing import cast
 
 import redis
 
-from app.stores.keys import KeyNames, Keys
+from app.stores.keys import KeyNames, Keys, around_slot
 from app.stores.scripts import as_text
 
 DAY = 86400
 # The counts are kept in this many buckets of the window (sms_guard.lua's GUARD_BUCKETS).
 BUCKETS = 12
-# Stands where a prefix goes in a key name handed to the scripts.
-_SLOT = "\x00"
 
 
 @dataclass(frozen=True)
@@ -33,15 +31,20 @@ class GuardConfig:
     allowed: tuple[str, ...] = ()
 
 
-def guard_args(keys: Keys, config: GuardConfig, client_bucket: str, now: float) -> list[str | int]:
-    """The ARGV entries sms_guard.lua's guard_config reads (GUARD_ARGS of them), for one request."""
-    counter = keys.sms_guard(_SLOT).split(_SLOT)
-    blocker = keys.sms_guard_block(_SLOT).split(_SLOT)
-    day = math.floor(now / DAY)
-    countries = keys.ip_countries(client_bucket, day) if client_bucket else ""
-    return [config.mode, config.min_sends, repr(config.min_conversion), config.window, config.block,
-            config.max_countries_per_ip, "," + ",".join(config.allowed) + ",", *counter, *blocker,
-            keys.sms_guard_allowed(), countries, math.ceil((day + 1) * DAY - now) + 60]
+class GuardArgs:
+    """The ARGV entries sms_guard.lua's guard_config reads (GUARD_ARGS of them). All but the
+    client's country set and its expiry are the same for every request: worked out once."""
+
+    def __init__(self, keys: Keys, config: GuardConfig) -> None:
+        self._keys = keys
+        self._fixed: list[str | int] = [config.mode, config.min_sends, repr(config.min_conversion), config.window, config.block,
+                       config.max_countries_per_ip, "," + ",".join(config.allowed) + ",",
+                       *around_slot(keys.sms_guard), *around_slot(keys.sms_guard_block), keys.sms_guard_allowed()]
+
+    def __call__(self, client_bucket: str, now: float) -> list[str | int]:
+        day = math.floor(now / DAY)
+        countries = self._keys.ip_countries(client_bucket, day) if client_bucket else ""
+        return [*self._fixed, countries, math.ceil((day + 1) * DAY - now) + 60]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@
 -- key ('<mode that decided it>:<until>', the service's clock) for the block time; in block mode a send
 -- to it is refused until then.
 
--- How many ARGV entries guard_config reads (app/stores/sms_guard.py, guard_args).
+-- How many ARGV entries guard_config reads (app/stores/sms_guard.py, GuardArgs).
 local GUARD_ARGS = 14
 local GUARD_BUCKETS = 12
 
