@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.support.local_http import LocalHttpServer
 
 
 def sha1_hex(password: str) -> str:
     return hashlib.sha1(password.encode("utf-8"), usedforsecurity=False).hexdigest().upper()
 
 
-class FakeRangeApi:
+class FakeRangeApi(LocalHttpServer):
     """GET /range/<5 hex> → `SUFFIX:COUNT` lines, padded with zero-count lines like the real API."""
 
     def __init__(self, breached: dict[str, int]) -> None:
@@ -40,21 +41,12 @@ class FakeRangeApi:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # port picked by the kernel
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/range/"
+        return f"{self.origin}/range/"
 
-    def __enter__(self) -> FakeRangeApi:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
 
 
 class HangingServer:

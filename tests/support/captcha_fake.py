@@ -9,9 +9,10 @@ status instead; `HangingServer` (tests/security/pwned_api.py) stands for one tha
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
+
+from tests.support.local_http import LocalHttpServer
 
 PASS = "XXXX.DUMMY.TOKEN.XXXX"
 SECRET = "0x4AAAAAAA-test-secret"
@@ -21,7 +22,7 @@ FIELDS = {"turnstile": {"secret", "response", "remoteip", "idempotency_key"},
           "hcaptcha": {"secret", "response", "remoteip", "sitekey"}}
 
 
-class FakeSiteverify:
+class FakeSiteverify(LocalHttpServer):
     def __init__(self, provider: str) -> None:
         self.provider = provider
         self.status = 200
@@ -49,8 +50,7 @@ class FakeSiteverify:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def verdict(self, form: dict[str, str], content_type: str) -> dict:
         errors: list[str] = []
@@ -75,18 +75,10 @@ class FakeSiteverify:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/siteverify"
+        return f"{self.origin}/siteverify"
 
     def settings(self, **extra: str) -> dict[str, str]:
         """The app settings that point the CAPTCHA step at this fake."""
         return {"CAPTCHA_PROVIDER": self.provider, "CAPTCHA_SECRET": SECRET, "CAPTCHA_SITE_KEY": SITE_KEY,
                 "CAPTCHA_VERIFY_URL": self.url, **extra}
 
-    def __enter__(self) -> FakeSiteverify:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
