@@ -34,18 +34,6 @@ class CaptchaCheck:
         self._client_ip = client_ip
         self._metrics = metrics
 
-    @property
-    def enabled(self) -> bool:
-        return self._verifier is not None
-
-    @property
-    def site_key(self) -> str:
-        return self._verifier.site_key if self._verifier else ""
-
-    @property
-    def provider(self) -> str:
-        return self._verifier.name if self._verifier else ""
-
     def require(self, token: str | None) -> None:
         """Raises CaptchaRefused (→ 422 captcha_token) or ServiceUnavailable; returns when the step is off,
         the token passed, or the provider is down and CAPTCHA_FAIL_OPEN lets the request through."""
