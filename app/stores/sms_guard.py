@@ -37,9 +37,10 @@ class GuardArgs:
 
     def __init__(self, keys: Keys, config: GuardConfig) -> None:
         self._keys = keys
-        self._fixed: list[str | int] = [config.mode, config.min_sends, repr(config.min_conversion), config.window, config.block,
-                       config.max_countries_per_ip, "," + ",".join(config.allowed) + ",",
-                       *around_slot(keys.sms_guard), *around_slot(keys.sms_guard_block), keys.sms_guard_allowed()]
+        self._fixed: list[str | int] = [
+            config.mode, config.min_sends, repr(config.min_conversion), config.window, config.block,
+            config.max_countries_per_ip, "," + ",".join(config.allowed) + ",",
+            *around_slot(keys.sms_guard), *around_slot(keys.sms_guard_block), keys.sms_guard_allowed()]
 
     def __call__(self, client_bucket: str, now: float) -> list[str | int]:
         day = math.floor(now / DAY)
